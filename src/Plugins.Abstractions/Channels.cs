@@ -1,0 +1,61 @@
+namespace Tandem.Plugins.Abstractions;
+
+/// <summary>
+/// An outbound channel: a way for Tandem to reach a person (e-mail, call, LinkedIn message...). The host sends each
+/// sequence step of the matching kind through the channel registered under that name.
+/// </summary>
+public interface IOutboundChannel
+{
+    /// <summary>The channel's name, lower case: <c>"email"</c>, <c>"call"</c>, <c>"linkedin"</c>...</summary>
+    string Channel { get; }
+
+    /// <summary>Sends one message. Expected failures are answered with a <see cref="ChannelSendResult"/>, not an
+    /// exception; the host cuts off a call that does not finish in time.</summary>
+    /// <param name="message">What to send, to whom.</param>
+    /// <param name="cancellationToken">Cancelled when the host gives up on the call.</param>
+    /// <returns>Whether the provider took the message.</returns>
+    ValueTask<ChannelSendResult> SendAsync(OutboundMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>One message to send through an <see cref="IOutboundChannel"/>.</summary>
+public sealed record OutboundMessage
+{
+    /// <summary>The host's id for this message; the same id is used when the host retries, so a channel can avoid
+    /// sending twice.</summary>
+    public required string MessageId { get; init; }
+
+    /// <summary>The address on this channel: an e-mail address, an E.164 phone number, a profile URL...</summary>
+    public required string Recipient { get; init; }
+
+    /// <summary>Subject line, for channels that have one.</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>Message text, or the instructions for a call.</summary>
+    public string? Body { get; init; }
+}
+
+/// <summary>What became of an <see cref="OutboundMessage"/>.</summary>
+public enum ChannelSendOutcome
+{
+    /// <summary>The provider accepted the message.</summary>
+    Sent,
+
+    /// <summary>The message could not be sent now; the host may try again later.</summary>
+    TransientFailure,
+
+    /// <summary>The message will never be sent (invalid address, refused by the provider); do not try again.</summary>
+    PermanentFailure,
+}
+
+/// <summary>The answer of <see cref="IOutboundChannel.SendAsync"/>.</summary>
+public sealed record ChannelSendResult
+{
+    /// <summary>Sent, or failed for now, or failed for good.</summary>
+    public required ChannelSendOutcome Outcome { get; init; }
+
+    /// <summary>The provider's id for the message, used to match later status callbacks; null when unknown.</summary>
+    public string? ProviderMessageId { get; init; }
+
+    /// <summary>Why sending failed, in words a person understands; null when sent.</summary>
+    public string? Error { get; init; }
+}
