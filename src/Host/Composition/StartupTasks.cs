@@ -1,0 +1,40 @@
+using Mediator;
+using Tandem.Host.Access;
+using Tandem.Modules.Shared.Persistence;
+
+namespace Tandem.Host.Composition;
+
+/// <summary>What runs before the host reports ready: migrations, the bootstrap key, plugin loading.</summary>
+internal sealed class StartupTasks(IServiceProvider services, ModuleCatalog modules, IEnumerable<ModuleDatabase> databases, Readiness readiness, ILogger<StartupTasks> logger)
+{
+    /// <summary>Applies every enabled module's migrations (and the platform's). A disabled module gets no tables.</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        foreach (var database in databases.Where(d => d.Module == Platform.PlatformDbContext.ModuleName || modules.IsEnabled(d.Module)))
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = (ModuleDbContext)scope.ServiceProvider.GetRequiredService(database.ContextType);
+            await db.MigrateModuleAsync(cancellationToken);
+            logger.LogInformation("Database of {Module} is up to date", database.Module);
+        }
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await MigrateAsync(cancellationToken);
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var keys = scope.ServiceProvider.GetRequiredService<ApiKeyService>();
+            if (await keys.BootstrapAsync(Environment.GetEnvironmentVariable("TANDEM_BOOTSTRAP_API_KEY"), cancellationToken))
+                logger.LogInformation("TANDEM_BOOTSTRAP_API_KEY was stored (hashed) as the first admin key");
+        }
+        await LoadPluginsAsync(cancellationToken);
+        readiness.MarkReady();
+    }
+
+    private Task LoadPluginsAsync(CancellationToken cancellationToken)
+    {
+        _ = services.GetRequiredService<IPublisher>();
+        return Task.CompletedTask;
+    }
+}

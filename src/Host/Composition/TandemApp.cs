@@ -1,0 +1,154 @@
+using System.Threading.RateLimiting;
+using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.RateLimiting;
+using Tandem.Host.Access;
+using Tandem.Host.Messaging;
+using Tandem.Host.Platform;
+using Tandem.Modules.Shared.Messaging;
+using Tandem.Modules.Shared.Modules;
+using Tandem.Modules.Shared.Persistence;
+
+namespace Tandem.Host.Composition;
+
+/// <summary>The composition root: one place that knows every module, the mediator, persistence, access and HTTP.</summary>
+public static class TandemApp
+{
+    /// <summary>Builds the web application (not started). <paramref name="args"/> are configuration arguments such as <c>--urls</c>.</summary>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var configuration = builder.Configuration;
+        var services = builder.Services;
+
+        var modules = new ModuleCatalog(configuration);
+        var missing = modules.MissingDependencies();
+        if (missing.Count > 0) throw new ModuleDependencyException(missing);
+
+        services.AddSingleton(modules);
+        services.AddSingleton<IModuleState>(modules);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Readiness>();
+        services.AddMemoryCache();
+
+        // Every module registers its services (the generated mediator can construct any handler); a disabled module
+        // only loses its endpoints, migrations and background work, and its handlers are skipped by the pipeline.
+        foreach (var module in ModuleCatalog.All) module.AddServices(services, configuration);
+        services.AddModuleDbContext<PlatformDbContext, SqlitePlatformDbContext, PostgresPlatformDbContext>(PlatformDbContext.ModuleName, configuration);
+        services.AddScoped<ApiKeyService>();
+
+        services.AddMediator((MediatorOptions options) =>
+        {
+            options.Namespace = "Tandem.Host.Mediator";
+            options.ServiceLifetime = ServiceLifetime.Scoped;
+            options.NotificationPublisherType = typeof(ModuleAwarePublisher);
+            options.Assemblies =
+            [
+                typeof(Tandem.Modules.Content.ContentModule),
+                typeof(Tandem.Modules.Content.Contracts.FormSubmitted),
+                typeof(Tandem.Modules.Leads.LeadsModule),
+                typeof(Tandem.Modules.Leads.Contracts.CaptureLead),
+                typeof(Tandem.Modules.Prospects.ProspectsModule),
+                typeof(Tandem.Modules.Prospects.Contracts.QualifyLead),
+                typeof(Tandem.Modules.Outreach.OutreachModule),
+                typeof(Tandem.Modules.Outreach.Contracts.ListTasks),
+            ];
+            options.PipelineBehaviors =
+            [
+                typeof(LoggingBehavior<,>),
+                typeof(ModuleEnabledBehavior<,>),
+                typeof(ValidationBehavior<,>),
+            ];
+        });
+
+        services.AddScoped<MessageContext>();
+        services.AddSingleton(OutboxOptions.From(configuration));
+        services.AddSingleton<MessageTypes>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<IOutboxSignal>(sp => sp.GetRequiredService<OutboxSignal>());
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<IOutboxDispatcher>(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddSingleton<StartupTasks>();
+
+        services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Type ??= ProblemExceptionHandler.TypeBase + (ctx.ProblemDetails.Status switch
+            {
+                404 => "not-found", 405 => "method-not-allowed", 415 => "unsupported-media-type", 429 => "rate-limited", _ => "http-" + ctx.ProblemDetails.Status,
+            });
+            ctx.ProblemDetails.Extensions.Remove("traceId");
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddOpenApi();
+        // Unreadable bodies (malformed JSON…) reach the exception handler and become a clear 400 problem.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(null)
+            .AddPolicy("api", p => p.RequireAuthenticatedUser())
+            .AddPolicy("marketing", p => p.RequireRole(Roles.Admin, Roles.Marketing))
+            .AddPolicy("sales", p => p.RequireRole(Roles.Admin, Roles.Sales))
+            .AddPolicy("admin", p => p.RequireRole(Roles.Admin));
+        services.AddRateLimiter(o =>
+        {
+            var permits = configuration.GetValue("Tandem:RateLimits:Public:PermitLimit", 60);
+            var window = TimeSpan.FromSeconds(configuration.GetValue("Tandem:RateLimits:Public:WindowSeconds", 60));
+            o.AddPolicy("public", http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window, QueueLimit = 0 }));
+            o.OnRejected = async (ctx, ct) =>
+            {
+                ctx.HttpContext.Response.StatusCode = 429;
+                if (ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
+                    ctx.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await Results.Problem(statusCode: 429, type: ProblemExceptionHandler.TypeBase + "rate-limited", title: "Too many requests.",
+                    detail: "This address sent too many requests to a public endpoint; wait a little and try again.").ExecuteAsync(ctx.HttpContext);
+            };
+        });
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapGet("/health/live", () => Results.Ok(new { status = "live" })).ExcludeFromDescription();
+        app.MapGet("/health/ready", (Readiness readiness) => readiness.IsReady
+            ? Results.Ok(new { status = "ready" })
+            : Results.Json(new { status = "starting" }, statusCode: 503)).ExcludeFromDescription();
+
+        var api = app.MapGroup("/api").RequireAuthorization("api");
+        api.MapGet("/modules", (ModuleCatalog catalog) =>
+            ModuleCatalog.All.Select(m => new { name = m.Name, enabled = catalog.IsEnabled(m.Name), requires = m.Requires })).WithName("ListModules");
+
+        foreach (var module in modules.Enabled)
+        {
+            var group = api.MapGroup("/" + module.Name.ToLowerInvariant()).WithTags(module.Name);
+            var policy = ModulePolicy(module.Name);
+            if (policy is not null) group.RequireAuthorization(policy);
+            module.MapEndpoints(group, app);
+        }
+        return app;
+    }
+
+    /// <summary>Who may use a module's API: marketing owns content, sales owns prospects and outreach, both see leads.</summary>
+    private static string? ModulePolicy(string module) => module switch
+    {
+        "Content" => "marketing",
+        "Prospects" or "Outreach" => "sales",
+        _ => null,
+    };
+}
+
+/// <summary>Thrown at start-up when an enabled module needs a disabled one.</summary>
+public sealed class ModuleDependencyException(IReadOnlyList<string> problems)
+    : Exception(string.Join(Environment.NewLine, problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}

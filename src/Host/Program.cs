@@ -1,0 +1,3 @@
+using Tandem.Host;
+
+return await Cli.RunAsync(args);

@@ -1,0 +1,42 @@
+using Mediator;
+
+namespace Tandem.Modules.Content.Contracts;
+
+/// <summary>A visitor submitted a form (published by Content through its outbox after the submission is stored).</summary>
+/// <param name="SubmissionId">Content's id of the submission; the stable reference Leads dedups deliveries on.</param>
+/// <param name="FormId">The form that was submitted.</param>
+/// <param name="CampaignId">Campaign the form or landing page belongs to, if any.</param>
+/// <param name="AssetId">Gated asset the form offers, if any.</param>
+/// <param name="Contact">The person as they typed it (not normalised).</param>
+/// <param name="Consents">Every consent box shown, with its exact text and whether it was ticked.</param>
+/// <param name="CallbackRequested">The separate, explicit "call me back" choice was ticked.</param>
+/// <param name="Utm">Campaign tracking parameters.</param>
+/// <param name="SubmittedAt">When the submission was received.</param>
+public sealed record FormSubmitted(
+    string SubmissionId,
+    string FormId,
+    string? CampaignId,
+    string? AssetId,
+    SubmittedContact Contact,
+    IReadOnlyList<SubmittedConsent> Consents,
+    bool CallbackRequested,
+    UtmParameters Utm,
+    DateTimeOffset SubmittedAt) : INotification;
+
+/// <summary>Contact fields recognised on a form, plus every other field by name.</summary>
+public sealed record SubmittedContact(
+    string? Email,
+    string? Phone,
+    string? FirstName,
+    string? LastName,
+    string? Company,
+    string? JobTitle,
+    string? PostalCode,
+    string Kind,
+    IReadOnlyDictionary<string, string> OtherFields);
+
+/// <summary>A consent box as shown, with proof of the web request it came from.</summary>
+public sealed record SubmittedConsent(string Purpose, string Text, bool Granted, string? IpAddress, string? UserAgent);
+
+/// <summary>utm_source, utm_medium and utm_campaign as received.</summary>
+public sealed record UtmParameters(string? Source, string? Medium, string? Campaign);

@@ -1,0 +1,101 @@
+using System.Text.RegularExpressions;
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Modules.Content.Contracts;
+using Tandem.Modules.Content.Data;
+using Tandem.Modules.Shared.Errors;
+using Tandem.Modules.Shared.Modules;
+
+namespace Tandem.Modules.Content;
+
+internal static partial class Forms
+{
+    public static readonly string[] FieldTypes = ["text", "email", "tel", "select", "checkbox", "postal-code"];
+    private static readonly HashSet<string> Reserved = ["callback", "utm_source", "utm_medium", "utm_campaign"];
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]{0,63}$")]
+    public static partial Regex NamePattern();
+
+    public static bool IsReserved(string name) => Reserved.Contains(name) || name.StartsWith("consent.", StringComparison.Ordinal);
+
+    public static void Map(IEndpointRouteBuilder api) =>
+        api.MapPost("/forms", async (CreateForm command, ISender sender, CancellationToken ct) =>
+        {
+            var created = await sender.Send(command, ct);
+            return Results.Created($"/api/content/forms/{created.Id}", created);
+        }).WithName("CreateForm").WithSummary("Create a form with its fields, consents and callback choice");
+}
+
+internal sealed class CreateFormValidator : IValidator<CreateForm>
+{
+    public void Validate(CreateForm m, ValidationErrors errors)
+    {
+        errors.Required("name", m.Name).MaxLength("name", m.Name, 200);
+        if (m.Fields is null || m.Fields.Count == 0)
+        {
+            errors.Add("fields", "A form needs at least one field.");
+            return;
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < m.Fields.Count; i++)
+        {
+            var f = m.Fields[i];
+            var at = $"fields[{i}]";
+            if (f is null) { errors.Add(at, "A field cannot be null."); continue; }
+            if (string.IsNullOrWhiteSpace(f.Name) || !Forms.NamePattern().IsMatch(f.Name))
+                errors.Add($"{at}.name", "Letters, digits, '_' or '-', starting with a letter (at most 64).");
+            else if (Forms.IsReserved(f.Name))
+                errors.Add($"{at}.name", $"'{f.Name}' is reserved (consents and the callback choice are declared separately).");
+            else if (!seen.Add(f.Name))
+                errors.Add($"{at}.name", $"Another field is already named '{f.Name}'.");
+            errors.Required($"{at}.label", f.Label).OneOf($"{at}.type", f.Type, Forms.FieldTypes);
+            if (f.Type == "select" && (f.Options is null || f.Options.Count == 0))
+                errors.Add($"{at}.options", "A select needs options.");
+        }
+        if (!m.Fields.Any(f => f?.Type is "email" or "tel"))
+            errors.Add("fields", "A form needs an email or a tel field, or the lead cannot be reached.");
+        var purposes = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < (m.Consents?.Count ?? 0); i++)
+        {
+            var c = m.Consents![i];
+            var at = $"consents[{i}]";
+            if (c is null) { errors.Add(at, "A consent cannot be null."); continue; }
+            if (string.IsNullOrWhiteSpace(c.Purpose) || !Forms.NamePattern().IsMatch(c.Purpose))
+                errors.Add($"{at}.purpose", "A purpose such as newsletter, commercial-email, phone-callback.");
+            else if (!purposes.Add(c.Purpose))
+                errors.Add($"{at}.purpose", $"'{c.Purpose}' is declared twice.");
+            errors.Required($"{at}.text", c.Text).MaxLength($"{at}.text", c.Text, 2000);
+        }
+    }
+}
+
+internal sealed class CreateFormHandler(ContentDbContext db, TimeProvider clock) : ICommandHandler<CreateForm, Created>
+{
+    public async ValueTask<Created> Handle(CreateForm command, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        if (command.AssetId is not null && !await db.Assets.AnyAsync(a => a.Id == command.AssetId, cancellationToken))
+            errors.Add("assetId", $"No asset has the id '{command.AssetId}'.");
+        if (command.CampaignId is not null && !await db.Campaigns.AnyAsync(c => c.Id == command.CampaignId, cancellationToken))
+            errors.Add("campaignId", $"No campaign has the id '{command.CampaignId}'.");
+        errors.ThrowIfAny();
+
+        var form = new Form
+        {
+            Id = Ids.New(),
+            Name = command.Name.Trim(),
+            AssetId = command.AssetId,
+            CampaignId = command.CampaignId,
+            Fields = command.Fields.Select(f => new FormField(f.Name, f.Label, f.Type, f.Required, f.Options)).ToList(),
+            Consents = (command.Consents ?? []).Select(c => new FormConsent(c.Purpose, c.Text, c.Required)).ToList(),
+            OffersCallback = command.OffersCallback,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.Forms.Add(form);
+        await db.SaveChangesAsync(cancellationToken);
+        return new Created(form.Id);
+    }
+}

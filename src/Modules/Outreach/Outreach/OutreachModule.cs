@@ -1,0 +1,37 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Tandem.Modules.Outreach.Contracts;
+using Tandem.Modules.Outreach.Data;
+using Tandem.Modules.Shared.Modules;
+using Tandem.Modules.Shared.Persistence;
+
+namespace Tandem.Modules.Outreach;
+
+/// <summary>Outreach: sequences of calls, emails and LinkedIn steps, and the rep task queue.</summary>
+public sealed class OutreachModule : IModule
+{
+    public const string ModuleName = "Outreach";
+
+    public string Name => ModuleName;
+    /// <summary>Enrols prospects, so it needs Prospects (which needs Leads).</summary>
+    public IReadOnlyList<string> Requires => ["Prospects"];
+    public Assembly ContractsAssembly => typeof(ListTasks).Assembly;
+    public Assembly ImplementationAssembly => typeof(OutreachModule).Assembly;
+
+    public void AddServices(IServiceCollection services, IConfiguration configuration) => services.AddOutreachModule(configuration);
+
+    public void MapEndpoints(IEndpointRouteBuilder api, IEndpointRouteBuilder root) => OutreachEndpoints.Map(api);
+}
+
+public static class OutreachModuleRegistration
+{
+    public static IServiceCollection AddOutreachModule(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<ChannelDirectory>();
+        return services
+            .AddModuleDbContext<OutreachDbContext, SqliteOutreachDbContext, PostgresOutreachDbContext>(OutreachModule.ModuleName, configuration)
+            .AddModuleConventions(typeof(OutreachModule).Assembly);
+    }
+}

@@ -1,0 +1,16 @@
+namespace Tandem.Modules.Shared.Messaging;
+
+/// <summary>
+/// The outbox message being handled in the current scope, set by the dispatcher. Null when a handler runs
+/// outside the outbox (a direct publish), in which case there is nothing to deduplicate.
+/// </summary>
+public sealed class MessageContext
+{
+    public Guid? MessageId { get; set; }
+}
+
+/// <summary>Wakes the outbox dispatcher of a module when new messages were committed.</summary>
+public interface IOutboxSignal
+{
+    void Notify(string module);
+}

@@ -1,0 +1,92 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Tandem.Modules.Shared.Persistence;
+
+/// <summary>A module's database as the host sees it: what to migrate and which outbox to dispatch.</summary>
+public sealed record ModuleDatabase(string Module, Type ContextType);
+
+public static class PersistenceRegistration
+{
+    /// <summary>
+    /// Registers a module DbContext for the configured provider. <typeparamref name="TContext"/> is what the module's
+    /// handlers inject; the provider subclasses carry the migrations of their provider.
+    /// </summary>
+    public static IServiceCollection AddModuleDbContext<TContext, TSqlite, TPostgres>(
+        this IServiceCollection services, string module, IConfiguration configuration)
+        where TContext : ModuleDbContext
+        where TSqlite : TContext
+        where TPostgres : TContext
+    {
+        var options = DatabaseOptions.From(configuration);
+        var schema = module.ToLowerInvariant();
+        if (options.Provider == DatabaseProvider.Postgres)
+        {
+            services.AddDbContext<TPostgres>(o => ConfigurePostgres(o, options.PostgresConnectionString!, schema));
+            services.AddScoped<TContext>(sp => sp.GetRequiredService<TPostgres>());
+        }
+        else
+        {
+            var connectionString = options.SqliteConnectionString(module);
+            services.AddDbContext<TSqlite>(o => ConfigureSqlite(o, connectionString));
+            services.AddScoped<TContext>(sp => sp.GetRequiredService<TSqlite>());
+        }
+        services.AddSingleton(new ModuleDatabase(module, typeof(TContext)));
+        return services;
+    }
+
+    internal static void ConfigureSqlite(DbContextOptionsBuilder o, string connectionString) =>
+        o.UseSqlite(connectionString);
+
+    internal static void ConfigurePostgres(DbContextOptionsBuilder o, string connectionString, string schema) =>
+        o.UseNpgsql(connectionString, n => n.MigrationsHistoryTable("__EFMigrationsHistory", schema));
+
+    /// <summary>Runs the context's migrations; on SQLite first creates the folder and turns on WAL.</summary>
+    public static async Task MigrateModuleAsync(this ModuleDbContext context, CancellationToken cancellationToken)
+    {
+        if (context.Database.IsSqlite())
+        {
+            var builder = new SqliteConnectionStringBuilder(context.Database.GetConnectionString());
+            var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (directory is not null) Directory.CreateDirectory(directory);
+            await context.Database.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                // WAL is persistent in the file: readers never block the writer; fsync on commit keeps a crash lossless.
+                await context.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+                await context.Database.MigrateAsync(cancellationToken);
+            }
+            finally
+            {
+                await context.Database.CloseConnectionAsync();
+            }
+            return;
+        }
+        await context.Database.MigrateAsync(cancellationToken);
+    }
+}
+
+/// <summary>Lets <c>dotnet ef migrations add</c> build a module's SQLite context without the host.</summary>
+public abstract class SqliteDesignTimeFactory<T> : IDesignTimeDbContextFactory<T> where T : ModuleDbContext
+{
+    public T CreateDbContext(string[] args)
+    {
+        var builder = new DbContextOptionsBuilder<T>();
+        PersistenceRegistration.ConfigureSqlite(builder, "Data Source=design-time.db");
+        return (T)Activator.CreateInstance(typeof(T), builder.Options)!;
+    }
+}
+
+/// <summary>Lets <c>dotnet ef migrations add</c> build a module's PostgreSQL context without a server.</summary>
+public abstract class PostgresDesignTimeFactory<T>(string schema) : IDesignTimeDbContextFactory<T> where T : ModuleDbContext
+{
+    public T CreateDbContext(string[] args)
+    {
+        var builder = new DbContextOptionsBuilder<T>();
+        PersistenceRegistration.ConfigurePostgres(builder, "Host=localhost;Database=design_time", schema);
+        return (T)Activator.CreateInstance(typeof(T), builder.Options)!;
+    }
+}
