@@ -37,6 +37,7 @@ public static class TandemApp
         foreach (var module in ModuleCatalog.All) module.AddServices(services, configuration);
         services.AddModuleDbContext<PlatformDbContext, SqlitePlatformDbContext, PostgresPlatformDbContext>(PlatformDbContext.ModuleName, configuration);
         services.AddScoped<ApiKeyService>();
+        services.AddSingleton<Tandem.Plugins.Abstractions.ILeadSink, PluginLeadSink>();
 
         services.AddMediator((MediatorOptions options) =>
         {
