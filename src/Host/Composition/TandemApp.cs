@@ -16,7 +16,9 @@ namespace Tandem.Host.Composition;
 public static class TandemApp
 {
     /// <summary>Builds the web application (not started). <paramref name="args"/> are configuration arguments such as <c>--urls</c>.</summary>
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Configuration arguments.</param>
+    /// <param name="overrideServices">Replaces services after the host registered its own (tests: a fake clock).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? overrideServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var configuration = builder.Configuration;
@@ -111,6 +113,7 @@ public static class TandemApp
             };
         });
 
+        overrideServices?.Invoke(services);
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -141,7 +141,7 @@ internal sealed class OutboxDispatcher(
         return await ProcessAsync(database, message, cancellationToken);
     }
 
-    private async Task<List<OutboxMessage>> ClaimAsync(ModuleDbContext db, CancellationToken cancellationToken)
+    internal async Task<List<OutboxMessage>> ClaimAsync(ModuleDbContext db, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var until = now + (long)options.Lease.TotalMilliseconds;

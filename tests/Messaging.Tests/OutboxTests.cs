@@ -1,0 +1,203 @@
+using System.Text.Json;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Host.Messaging;
+using Tandem.Modules.Content.Contracts;
+using Tandem.Modules.Leads.Contracts;
+using Tandem.Modules.Outreach.Contracts;
+using Tandem.Modules.Prospects.Contracts;
+using Tandem.Modules.Shared.Persistence;
+
+namespace Tandem.Messaging.Tests;
+
+public sealed class OutboxTests
+{
+    private static long Now(TestHost host) => host.Clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static async Task<Guid> AddRowAsync(TestHost host, ModuleDatabase database, string type, string payload)
+    {
+        await using var scope = host.Scope();
+        var db = TestHost.Context(scope, database);
+        var id = Guid.CreateVersion7();
+        db.OutboxMessages.Add(new OutboxMessage { Id = id, Type = type, Payload = payload, OccurredAt = Now(host), NextAttemptAt = Now(host) });
+        await db.SaveChangesAsync();
+        return id;
+    }
+
+    private static async Task<OutboxMessage> ReadAsync(TestHost host, ModuleDatabase database, Guid id)
+    {
+        await using var scope = host.Scope();
+        return await TestHost.Context(scope, database).OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == id);
+    }
+
+    private static string NoOpLeadCaptured() => JsonSerializer.Serialize(
+        new LeadCaptured("lead-1", "created", "consumer", new LeadSource("api"), DateTimeOffset.UnixEpoch), ModuleDbContext.PayloadJson);
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_message_that_fails_is_kept_and_retried_with_growing_backoff_until_it_succeeds(Provider provider)
+    {
+        await using var host = await TestHost.StartAsync(provider);
+        var leads = host.Database("Leads");
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
+        // A type no contract declares (say, a message written by a newer version) fails on every attempt.
+        var id = await AddRowAsync(host, leads, "Tandem.Modules.Leads.Contracts.LeadRenamed", "{}");
+
+        var attempt = 0;
+        foreach (var backoffSeconds in new[] { 1, 2, 4, 8, 16 })
+        {
+            attempt++;
+            var failedAt = Now(host);
+            Assert.Equal(1, await dispatcher.DispatchDueAsync(leads, CancellationToken.None));
+            Assert.Equal(0, await dispatcher.DispatchDueAsync(leads, CancellationToken.None)); // not due again yet
+            var row = await ReadAsync(host, leads, id);
+            Assert.Null(row.ProcessedAt);
+            Assert.Equal(attempt, row.Attempts);
+            Assert.Equal(failedAt + backoffSeconds * 1000L, row.NextAttemptAt);
+            Assert.Contains("Unknown notification type", row.LastError);
+            Assert.Null(row.LockedBy);
+            host.Clock.Advance(TimeSpan.FromSeconds(backoffSeconds));
+        }
+
+        // Once the message can be handled (here: repaired by hand), the next attempt delivers it.
+        await using (var scope = host.Scope())
+        {
+            await TestHost.Context(scope, leads).OutboxMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Type, typeof(LeadCaptured).FullName!)
+                .SetProperty(m => m.Payload, NoOpLeadCaptured()));
+        }
+        Assert.Equal(1, await dispatcher.DispatchDueAsync(leads, CancellationToken.None));
+        var done = await ReadAsync(host, leads, id);
+        Assert.Equal(Now(host), done.ProcessedAt);
+        Assert.Equal(5, done.Attempts);
+    }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task Notifications_delivered_twice_along_the_whole_path_have_their_effect_once(Provider provider)
+    {
+        await using var host = await TestHost.StartAsync(provider);
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
+        await using (var scope = host.Scope())
+        {
+            var content = TestHost.Context(scope, host.Database("Content"));
+            content.Publish(new FormSubmitted("submission-1", "form-1", null, null,
+                new SubmittedContact("Anne.Martin@Example.fr", "06 11 22 33 44", "Anne", "Martin", null, null, "69003", "consumer", new Dictionary<string, string>()),
+                [], CallbackRequested: true, new UtmParameters(null, null, null), host.Clock.GetUtcNow()));
+            await content.SaveChangesAsync();
+        }
+
+        // Each hop is dispatched, then "un-marked" as if the host had died after the effect but before recording it,
+        // and dispatched again: the consumers' inboxes must absorb the second delivery.
+        foreach (var module in new[] { "Content", "Leads", "Prospects" })
+        {
+            var database = host.Database(module);
+            Assert.True(await dispatcher.DispatchDueAsync(database, CancellationToken.None) > 0, $"{module} announced nothing");
+            await using (var scope = host.Scope())
+            {
+                var reset = await TestHost.Context(scope, database).OutboxMessages.ExecuteUpdateAsync(s => s
+                    .SetProperty(m => m.ProcessedAt, (long?)null));
+                Assert.True(reset > 0);
+            }
+            Assert.True(await dispatcher.DispatchDueAsync(database, CancellationToken.None) > 0);
+        }
+
+        await using var query = host.Scope();
+        var sender = query.ServiceProvider.GetRequiredService<ISender>();
+        var leads = await sender.Send(new ListLeads("anne.martin@example.fr", null, null, null));
+        var lead = Assert.Single(leads.Items);
+        Assert.Equal("mql", lead.Status);
+        Assert.Single(lead.Sources);
+        Assert.Equal(60, lead.Score.Value);
+        var prospect = Assert.Single((await sender.Send(new ListProspects(null, null, lead.Id))).Items);
+        var task = Assert.Single((await sender.Send(new ListTasks(null, null, prospect.Id))).Items);
+        Assert.Equal("call", task.Kind);
+    }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task Two_dispatchers_claiming_at_once_never_take_the_same_message(Provider provider)
+    {
+        await using var host = await TestHost.StartAsync(provider);
+        var leads = host.Database("Leads");
+        await using (var scope = host.Scope())
+        {
+            var db = TestHost.Context(scope, leads);
+            for (var i = 0; i < 300; i++)
+                db.OutboxMessages.Add(new OutboxMessage
+                {
+                    Id = Guid.CreateVersion7(), Type = typeof(LeadCaptured).FullName!, Payload = NoOpLeadCaptured(), OccurredAt = Now(host) + i, NextAttemptAt = Now(host),
+                });
+            await db.SaveChangesAsync();
+        }
+        var first = host.Services.GetRequiredService<OutboxDispatcher>();
+        var second = ActivatorUtilities.CreateInstance<OutboxDispatcher>(host.Services);
+        Assert.NotEqual(first.InstanceId, second.InstanceId);
+
+        async Task<List<Guid>> ClaimAllAsync(OutboxDispatcher dispatcher)
+        {
+            var ids = new List<Guid>();
+            while (true)
+            {
+                await using var scope = host.Scope();
+                var batch = await dispatcher.ClaimAsync(TestHost.Context(scope, leads), CancellationToken.None);
+                if (batch.Count == 0) return ids;
+                ids.AddRange(batch.Select(m => m.Id));
+            }
+        }
+        var results = await Task.WhenAll(Task.Run(() => ClaimAllAsync(first)), Task.Run(() => ClaimAllAsync(second)));
+
+        Assert.Empty(results[0].Intersect(results[1]));
+        Assert.Equal(300, results[0].Concat(results[1]).Distinct().Count());
+        Assert.Equal(300, results[0].Count + results[1].Count);
+    }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_claim_left_by_a_dead_host_is_taken_over_only_after_its_lease_expires(Provider provider)
+    {
+        await using var host = await TestHost.StartAsync(provider, "--Tandem:Outbox:LeaseSeconds=30");
+        var leads = host.Database("Leads");
+        var id = await AddRowAsync(host, leads, typeof(LeadCaptured).FullName!, NoOpLeadCaptured());
+        var dead = host.Services.GetRequiredService<OutboxDispatcher>();
+        var survivor = ActivatorUtilities.CreateInstance<OutboxDispatcher>(host.Services);
+
+        await using (var scope = host.Scope())
+            Assert.Single(await dead.ClaimAsync(TestHost.Context(scope, leads), CancellationToken.None));
+        host.Clock.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal(0, await survivor.DispatchDueAsync(leads, CancellationToken.None));
+        host.Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, await survivor.DispatchDueAsync(leads, CancellationToken.None));
+        Assert.NotNull((await ReadAsync(host, leads, id)).ProcessedAt);
+    }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_message_reserved_for_inline_dispatch_is_left_to_its_caller_until_the_reservation_expires(Provider provider)
+    {
+        await using var host = await TestHost.StartAsync(provider, "--Tandem:Outbox:LeaseSeconds=30");
+        var leads = host.Database("Leads");
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
+        Guid reserved, crashed;
+        await using (var scope = host.Scope())
+        {
+            var db = TestHost.Context(scope, leads);
+            reserved = db.PublishInline(new LeadCaptured("lead-1", "created", "consumer", new LeadSource("api"), DateTimeOffset.UnixEpoch));
+            crashed = db.PublishInline(new LeadCaptured("lead-2", "created", "consumer", new LeadSource("api"), DateTimeOffset.UnixEpoch));
+            await db.SaveChangesAsync();
+        }
+        Assert.Equal(0, await dispatcher.DispatchDueAsync(leads, CancellationToken.None));
+        Assert.True(await dispatcher.TryDispatchNowAsync("Leads", reserved, CancellationToken.None));
+        Assert.False(await dispatcher.TryDispatchNowAsync("Leads", reserved, CancellationToken.None)); // already done
+
+        // The caller of the second one "crashed" before dispatching it: the background dispatcher delivers it later.
+        host.Clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(1, await dispatcher.DispatchDueAsync(leads, CancellationToken.None));
+        Assert.NotNull((await ReadAsync(host, leads, crashed)).ProcessedAt);
+    }
+}
