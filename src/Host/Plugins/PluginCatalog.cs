@@ -301,24 +301,38 @@ internal sealed class PluginContext(string pluginId, IConfiguration configuratio
 }
 
 /// <summary>
-/// The <see cref="ILeadSink"/> a plugin gets: each lead goes to the host's own <see cref="ILeadSink"/> in a fresh host
-/// scope, in which <see cref="PluginCallContext.PluginId"/> says which plugin sent it (the source, and the key that
-/// makes <see cref="InboundLead.ExternalId"/> unique).
+/// The <see cref="ILeadSink"/> a plugin gets: each lead goes to the host's own <see cref="ILeadSink"/>, resolved in a
+/// fresh host scope, while <see cref="PluginCallContext.PluginId"/> says which plugin sent it (for the lead's source,
+/// and to make <see cref="InboundLead.ExternalId"/> unique per plugin).
 /// </summary>
 internal sealed class HostLeadSink(string pluginId, IServiceScopeFactory hostScopes) : ILeadSink
 {
     public async ValueTask<LeadSubmissionResult> SubmitAsync(InboundLead lead, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lead);
+        using var call = PluginCallContext.Enter(pluginId);
         await using var scope = hostScopes.CreateAsyncScope();
-        var call = scope.ServiceProvider.GetService<PluginCallContext>();
-        if (call is not null) call.PluginId = pluginId;
         return await scope.ServiceProvider.GetRequiredService<ILeadSink>().SubmitAsync(lead, cancellationToken);
     }
 }
 
-/// <summary>Scoped in the host: the plugin on whose behalf the current scope runs (set by <see cref="HostLeadSink"/>).</summary>
-internal sealed class PluginCallContext
+/// <summary>The plugin on whose behalf the host is running the current call (flows with async code), or null.</summary>
+internal static class PluginCallContext
 {
-    public string? PluginId { get; set; }
+    private static readonly AsyncLocal<string?> Current = new();
+
+    /// <summary>The id of the plugin that handed the host the current lead; null outside such a call.</summary>
+    public static string? PluginId => Current.Value;
+
+    public static IDisposable Enter(string pluginId)
+    {
+        var previous = Current.Value;
+        Current.Value = pluginId;
+        return new Exit(previous);
+    }
+
+    private sealed class Exit(string? previous) : IDisposable
+    {
+        public void Dispose() => Current.Value = previous;
+    }
 }

@@ -20,7 +20,6 @@ internal static class PluginRegistration
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PluginInvoker>();
         services.AddSingleton<PluginChannels>();
-        services.AddScoped<PluginCallContext>();
         return services;
     }
 

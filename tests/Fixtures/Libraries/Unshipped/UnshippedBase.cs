@@ -1,0 +1,6 @@
+namespace Tandem.Fixtures.Libraries.Unshipped;
+
+public abstract class UnshippedBase
+{
+    public string Name => "unshipped";
+}
