@@ -1,0 +1,185 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Tandem.Host.Tests.Infrastructure;
+
+namespace Tandem.Host.Tests;
+
+/// <summary>What every integrator relies on (shared/API.md): keys and roles, problem+json errors, OpenAPI, health.</summary>
+public sealed class ApiContractTests(SharedHosts hosts) : IClassFixture<SharedHosts>
+{
+    private Task<(TestStore Store, HostProcess Host, SeededContent Content)> Host() => hosts.GetAsync(Provider.Sqlite);
+
+    [Fact]
+    public async Task Api_without_a_key_is_a_401_problem_asking_for_one()
+    {
+        var (_, host, _) = await Host();
+
+        using var response = await host.Anonymous.GetAsync("/api/leads");
+
+        var problem = await TandemApi.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
+        Assert.Contains("Bearer", response.Headers.WwwAuthenticate.ToString());
+        Assert.Contains("Authorization: Bearer", problem.Str("detail"));
+    }
+
+    [Fact]
+    public async Task Api_with_an_unknown_key_is_a_401_problem()
+    {
+        var (_, host, _) = await Host();
+        using var client = host.CreateClient("tdm_this_key_was_never_created_000000000");
+
+        using var response = await client.GetAsync("/api/leads");
+
+        await TandemApi.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Fact]
+    public async Task Sales_key_created_with_the_cli_works_for_prospects_but_is_a_403_problem_for_content_authoring()
+    {
+        var (store, host, _) = await Host();
+        var key = await HostCli.CreateApiKeyAsync(store, "sales-rep", "sales");
+        using var sales = host.CreateClient(key);
+
+        using var prospects = await sales.GetAsync("/api/prospects");
+        Assert.Equal(HttpStatusCode.OK, prospects.StatusCode);
+        using var leads = await sales.GetAsync("/api/leads");
+        Assert.Equal(HttpStatusCode.OK, leads.StatusCode);
+
+        using var campaign = await sales.PostAsJsonAsync("/api/content/campaigns", new { name = "Not mine to make", channel = "content" });
+        await TandemApi.AssertProblemAsync(campaign, HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [Fact]
+    public async Task Validation_errors_are_a_400_problem_with_errors_per_field_and_store_nothing()
+    {
+        var (store, host, _) = await Host();
+        var email = $"invalid.{Guid.NewGuid().ToString("N")[..8]}@exemple-solaire.fr";
+
+        using var lead = await host.Http.PostAsJsonAsync("/api/leads", new { email, phone = "call me maybe", kind = "robot", source = new { channel = "carrier-pigeon" } });
+        var leadProblem = await TandemApi.AssertProblemAsync(lead, HttpStatusCode.BadRequest, "validation");
+        var leadErrors = leadProblem["errors"]!.AsObject().Select(e => e.Key).ToHashSet();
+        Assert.Superset(new HashSet<string> { "phone", "kind", "source.channel" }, leadErrors);
+        Assert.Empty(await TandemApi.LeadsByEmailAsync(host.Http, email)); // the valid email was not stored either
+
+        var formsBefore = await store.ScalarAsync("Content", $"SELECT COUNT(*) FROM {store.Table("Content", "Forms")}");
+        using var form = await host.Http.PostAsJsonAsync("/api/content/forms", new
+        {
+            name = "",
+            fields = new object[] { new { name = "callback", label = "Rappel", type = "checkbox" }, new { name = "email", label = "", type = "fax" } },
+        });
+        var formProblem = await TandemApi.AssertProblemAsync(form, HttpStatusCode.BadRequest, "validation");
+        var formErrors = formProblem["errors"]!.AsObject();
+        Assert.Contains("name", formErrors.Select(e => e.Key));
+        Assert.Contains("fields[0].name", formErrors.Select(e => e.Key)); // reserved name
+        Assert.Contains("fields[1].label", formErrors.Select(e => e.Key));
+        Assert.Contains("fields[1].type", formErrors.Select(e => e.Key));
+        Assert.Equal(formsBefore, await store.ScalarAsync("Content", $"SELECT COUNT(*) FROM {store.Table("Content", "Forms")}"));
+
+        using var page = await host.Http.PostAsJsonAsync("/api/content/landing-pages", new { slug = "Not A Slug!", title = "x", formId = "no-such-form" });
+        var pageErrors = (await TandemApi.AssertProblemAsync(page, HttpStatusCode.BadRequest, "validation"))["errors"]!.AsObject();
+        Assert.Contains("slug", pageErrors.Select(e => e.Key));
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_a_400_problem_not_a_500()
+    {
+        var (_, host, _) = await Host();
+
+        using var truncated = await host.Http.PostAsync("/api/content/campaigns",
+            new StringContent("{\"name\": \"Guide\", \"channel\":", Encoding.UTF8, "application/json"));
+        var problem = await TandemApi.AssertProblemAsync(truncated, HttpStatusCode.BadRequest);
+        Assert.Contains("JSON", problem.Str("detail"));
+
+        using var wrongShape = await host.Http.PostAsync("/api/leads", new StringContent("[1, 2, 3]", Encoding.UTF8, "application/json"));
+        await TandemApi.AssertProblemAsync(wrongShape, HttpStatusCode.BadRequest);
+
+        using var wrongType = await host.Http.PostAsync("/api/content/campaigns",
+            new StringContent("{\"name\": 42, \"channel\": \"content\"}", Encoding.UTF8, "application/json"));
+        await TandemApi.AssertProblemAsync(wrongType, HttpStatusCode.BadRequest);
+
+        host.AssertNoErrorsLogged();
+    }
+
+    [Fact]
+    public async Task Unknown_lead_is_a_404_problem()
+    {
+        var (_, host, _) = await Host();
+
+        using var response = await host.Http.GetAsync("/api/leads/no-such-lead");
+
+        await TandemApi.AssertProblemAsync(response, HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task Openapi_document_is_served_and_describes_the_public_and_api_endpoints()
+    {
+        var (_, host, _) = await Host();
+
+        using var response = await host.Anonymous.GetAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var document = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.StartsWith("3.", document.Str("openapi"));
+        var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.Contains("/f/{formId}", paths);
+        Assert.Contains("/p/{slug}", paths);
+        Assert.Contains("/api/leads", paths.Select(p => p.TrimEnd('/')));
+        Assert.Contains("/api/content/forms", paths);
+        Assert.Contains("/api/outreach/tasks", paths);
+    }
+
+    [Fact]
+    public async Task Health_endpoints_answer_without_a_key()
+    {
+        var (_, host, _) = await Host();
+
+        using var live = await host.Anonymous.GetAsync("/health/live");
+        using var ready = await host.Anonymous.GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("ready", JsonNode.Parse(await ready.Content.ReadAsStringAsync())!.Str("status"));
+    }
+
+    [Fact]
+    public async Task Modules_endpoint_lists_every_module_enabled_with_its_requirements()
+    {
+        var (_, host, _) = await Host();
+
+        var modules = (await TandemApi.GetJsonAsync(host.Http, "/api/modules")).AsArray();
+
+        Assert.Equal(["Content", "Leads", "Prospects", "Outreach"], modules.Select(m => m!.Str("name")));
+        Assert.All(modules, m => Assert.True(m!["enabled"]!.GetValue<bool>()));
+        Assert.Equal(["Prospects"], modules.Single(m => m!.Str("name") == "Outreach")!["requires"]!.AsArray().Select(r => r!.GetValue<string>()));
+    }
+}
+
+/// <summary>Public endpoints are rate-limited per client address; the API and health checks are not.</summary>
+public sealed class RateLimitTests
+{
+    [Fact]
+    public async Task Public_endpoints_answer_a_429_problem_past_the_rate_limit()
+    {
+        await using var store = await TestStore.CreateAsync(Provider.Sqlite);
+        await using var host = await HostProcess.StartAsync(store, null,
+            "--Tandem:RateLimits:Public:PermitLimit=3", "--Tandem:RateLimits:Public:WindowSeconds=3600");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var allowed = await host.Anonymous.GetAsync("/p/no-such-page");
+            statuses.Add(allowed.StatusCode);
+        }
+        using var limited = await host.Anonymous.PostAsJsonAsync("/f/no-such-form", new { email = "a@exemple-solaire.fr" });
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.NotFound, s));
+        await TandemApi.AssertProblemAsync(limited, HttpStatusCode.TooManyRequests, "rate-limited");
+        Assert.True(limited.Headers.RetryAfter is not null, "a 429 says when to retry (Retry-After)");
+
+        using var health = await host.Anonymous.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        using var api = await host.Http.GetAsync("/api/leads");
+        Assert.Equal(HttpStatusCode.OK, api.StatusCode);
+    }
+}
