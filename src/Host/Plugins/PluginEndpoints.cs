@@ -25,8 +25,12 @@ internal static class PluginEndpoints
             .WithSummary("The plugins found in the plugins folder, with their status, the reason when not active, and what they offer.");
 
         var hooks = root.MapGroup("/hooks").WithTags("Plugins").AllowAnonymous();
-        hooks.MapMethods("/{pluginId}/{name}", [HttpMethods.Get, HttpMethods.Post], HandleWebhookAsync)
-            .WithName("PluginWebhook")
+        // Two endpoints rather than one MapMethods: each OpenAPI operation needs its own id.
+        hooks.MapGet("/{pluginId}/{name}", HandleWebhookAsync)
+            .WithName("GetPluginWebhook")
+            .WithSummary("A webhook declared by a plugin (GET: challenges, verifications); the plugin checks its provider's signature itself.");
+        hooks.MapPost("/{pluginId}/{name}", HandleWebhookAsync)
+            .WithName("PostPluginWebhook")
             .WithSummary("A webhook declared by a plugin; the plugin checks its provider's signature itself.");
         return hooks;
     }
