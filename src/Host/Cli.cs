@@ -65,13 +65,17 @@ internal static class Cli
 
         var pluginsList = new Command("list", "Load the plugins folder and show each plugin's status (Active, Disabled, Incompatible, Failed) and why.");
         pluginsList.TreatUnmatchedTokensAsErrors = false;
-        pluginsList.SetAction((parse, ct) => WithApp(Rest(parse), app => PluginsCli.ListAsync(app, ct)));
+        pluginsList.SetAction((parse, ct) => WithApp(Rest(parse), app => Task.FromResult(Plugins.PluginListing.Run(app.Services, Console.Out))));
         root.Subcommands.Add(new Command("plugins", "Inspect channel plugins.") { pluginsList });
 
         return await root.Parse(args).InvokeAsync();
     }
 
-    private static string[] Rest(ParseResult parse) => parse.UnmatchedTokens.ToArray();
+    /// <summary>Configuration arguments for an admin command: quiet logs (the command prints what matters), overridable.</summary>
+    private static string[] Rest(ParseResult parse) =>
+        parse.CommandResult.Command is RootCommand || parse.CommandResult.Command.Name == "run"
+            ? parse.UnmatchedTokens.ToArray()
+            : ["--Logging:LogLevel:Default=Warning", .. parse.UnmatchedTokens];
 
     private static async Task<int> ServeAsync(string[] args, CancellationToken ct) => await WithApp(args, async app =>
     {
@@ -102,14 +106,5 @@ internal static class Cli
         {
             return await action(app);
         }
-    }
-}
-
-internal static class PluginsCli
-{
-    public static Task<int> ListAsync(WebApplication app, CancellationToken ct)
-    {
-        Console.WriteLine("(plugin catalog not wired yet)");
-        return Task.FromResult(0);
     }
 }

@@ -16,7 +16,8 @@ internal sealed class PluginLeadSink(IServiceScopeFactory scopes) : ILeadSink
         ArgumentNullException.ThrowIfNull(lead);
         await using var scope = scopes.CreateAsyncScope();
         var sender = scope.ServiceProvider.GetRequiredService<ISender>();
-        var reference = "plugin:" + lead.ExternalId;
+        var pluginId = Plugins.PluginCallContext.PluginId ?? "unknown";
+        var reference = $"plugin:{pluginId}:{lead.ExternalId}";
         try
         {
             if (await sender.Send(new FindLeadBySource(reference), cancellationToken) is { } known)
@@ -24,7 +25,7 @@ internal sealed class PluginLeadSink(IServiceScopeFactory scopes) : ILeadSink
             var detail = lead.CollectedIndirectly ? $"{lead.SourceDetail} (collected indirectly: inform at first contact)".Trim() : lead.SourceDetail;
             var result = await sender.Send(new CaptureLead(
                 lead.Email, lead.Phone, lead.FirstName, lead.LastName, lead.Company, lead.JobTitle, null, lead.Kind,
-                new LeadSource("plugin", Detail: detail, Reference: reference),
+                new LeadSource("plugin", Detail: string.IsNullOrEmpty(detail) ? pluginId : $"{pluginId}: {detail}", Reference: reference),
                 lead.Consents.Select(c => new Modules.Leads.Contracts.LeadConsent(c.Purpose, c.Granted, c.Text, reference)).ToList(),
                 lead.CallbackRequested), cancellationToken);
             return new LeadSubmissionResult

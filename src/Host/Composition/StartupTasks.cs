@@ -1,5 +1,7 @@
 using Mediator;
 using Tandem.Host.Access;
+using Tandem.Host.Plugins;
+using Tandem.Modules.Outreach.Contracts;
 using Tandem.Modules.Shared.Persistence;
 
 namespace Tandem.Host.Composition;
@@ -32,9 +34,14 @@ internal sealed class StartupTasks(IServiceProvider services, ModuleCatalog modu
         readiness.MarkReady();
     }
 
-    private Task LoadPluginsAsync(CancellationToken cancellationToken)
+    /// <summary>Loads the plugins (a broken one is recorded, never fatal) and tells Outreach which channels exist.</summary>
+    private async Task LoadPluginsAsync(CancellationToken cancellationToken)
     {
-        _ = services.GetRequiredService<IPublisher>();
-        return Task.CompletedTask;
+        var catalog = services.LoadTandemPlugins();
+        foreach (var plugin in catalog.Plugins.Where(p => !p.IsActive))
+            logger.LogWarning("Plugin {Plugin} is {Status}: {Reason}", plugin.Id, plugin.Status, plugin.Reason);
+        if (!modules.IsEnabled("Outreach")) return;
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(new ChannelsChanged(catalog.Channels), cancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.DataProtection;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Tandem.Host.Access;
 using Tandem.Host.Messaging;
 using Tandem.Host.Platform;
+using Tandem.Host.Plugins;
 using Tandem.Modules.Shared.Messaging;
 using Tandem.Modules.Shared.Modules;
 using Tandem.Modules.Shared.Persistence;
@@ -33,6 +35,9 @@ public static class TandemApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Readiness>();
         services.AddMemoryCache();
+        // Kept beside the data so that restarts keep the same keys (the web UI's cookies will rely on them).
+        services.AddDataProtection().SetApplicationName("Tandem")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(DatabaseOptions.From(configuration).DataDirectory, "keys")));
 
         // Every module registers its services (the generated mediator can construct any handler); a disabled module
         // only loses its endpoints, migrations and background work, and its handlers are skipped by the pipeline.
@@ -40,6 +45,7 @@ public static class TandemApp
         services.AddModuleDbContext<PlatformDbContext, SqlitePlatformDbContext, PostgresPlatformDbContext>(PlatformDbContext.ModuleName, configuration);
         services.AddScoped<ApiKeyService>();
         services.AddSingleton<Tandem.Plugins.Abstractions.ILeadSink, PluginLeadSink>();
+        services.AddTandemPlugins(configuration);
 
         services.AddMediator((MediatorOptions options) =>
         {
@@ -130,6 +136,8 @@ public static class TandemApp
         var api = app.MapGroup("/api").RequireAuthorization("api");
         api.MapGet("/modules", (ModuleCatalog catalog) =>
             ModuleCatalog.All.Select(m => new { name = m.Name, enabled = catalog.IsEnabled(m.Name), requires = m.Requires })).WithName("ListModules");
+
+        app.MapPluginEndpoints(api).RequireRateLimiting("public");
 
         foreach (var module in modules.Enabled)
         {
