@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Tandem.Host.Plugins;
 using Tandem.Plugins.Abstractions;
 using Tandem.Plugins.Tests.Infrastructure;
@@ -154,7 +155,7 @@ public sealed class GuardTests
     {
         using var folder = new PluginFolder().With(Built.Flaky).With(Built.Good);
         await using var host = PluginHost.Start(folder, Guard);
-        var channels = (PluginChannels)host.Services.GetService(typeof(PluginChannels))!;
+        var channels = host.Services.GetRequiredService<PluginChannels>();
         var message = new OutboundMessage { MessageId = "m-1", Recipient = "+33612345678", Body = "Bonjour" };
 
         var failed = await channels.SendAsync("flaky-sms", message, CancellationToken.None);
