@@ -37,9 +37,7 @@ internal sealed class StartupTasks(IServiceProvider services, ModuleCatalog modu
     /// <summary>Loads the plugins (a broken one is recorded, never fatal) and tells Outreach which channels exist.</summary>
     private async Task LoadPluginsAsync(CancellationToken cancellationToken)
     {
-        var catalog = services.LoadTandemPlugins();
-        foreach (var plugin in catalog.Plugins.Where(p => !p.IsActive))
-            logger.LogWarning("Plugin {Plugin} is {Status}: {Reason}", plugin.Id, plugin.Status, plugin.Reason);
+        var catalog = services.LoadTandemPlugins(); // logs each plugin's status itself
         if (!modules.IsEnabled("Outreach")) return;
         await using var scope = services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(new ChannelsChanged(catalog.Channels), cancellationToken);
