@@ -242,6 +242,12 @@ internal sealed class HostProcess : IAsyncDisposable
 
     private static string ResolveHostDll()
     {
+        // Run the same tests against another build of the host, e.g. a Release publish: TANDEM_TEST_HOST_DLL=/path/Tandem.Host.dll
+        if (Environment.GetEnvironmentVariable("TANDEM_TEST_HOST_DLL") is { Length: > 0 } overridden)
+        {
+            if (!File.Exists(overridden)) throw new InvalidOperationException($"TANDEM_TEST_HOST_DLL points to '{overridden}', which does not exist.");
+            return Path.GetFullPath(overridden);
+        }
         var recorded = typeof(HostProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .FirstOrDefault(a => a.Key == "TandemHostPath")?.Value;
         if (string.IsNullOrWhiteSpace(recorded))
