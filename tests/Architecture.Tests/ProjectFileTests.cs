@@ -7,13 +7,11 @@ public sealed class ProjectFileTests
 {
     private static IReadOnlyList<ModuleProjects> RealModules => ProjectFileRules.ModulesUnder(Repository.PathOf("src", "Modules"));
 
-    private static IReadOnlyList<ModuleProjects> RealModulesAndRogue =>
-    [
-        .. RealModules,
-        new("Rogue",
-            Repository.PathOf("tests", "Architecture.Fixtures", "Rogue", "Tandem.Modules.Rogue.csproj"),
-            Repository.PathOf("tests", "Architecture.Fixtures", "Rogue.Contracts", "Tandem.Modules.Rogue.Contracts.csproj")),
-    ];
+    private static readonly ModuleProjects Rogue = new("Rogue",
+        Repository.PathOf("tests", "Architecture.Fixtures", "Rogue", "Tandem.Modules.Rogue.csproj"),
+        Repository.PathOf("tests", "Architecture.Fixtures", "Rogue.Contracts", "Tandem.Modules.Rogue.Contracts.csproj"));
+
+    private static IReadOnlyList<ModuleProjects> RealModulesAndRogue => [.. RealModules, Rogue];
 
     [Fact]
     public void Every_module_folder_has_an_implementation_and_a_contracts_project()
@@ -30,12 +28,13 @@ public sealed class ProjectFileTests
     public void No_contracts_project_references_a_project_or_a_package_but_mediator_abstractions() =>
         Assert.Empty(ProjectFileRules.ContractsReferences(RealModules));
 
+    // The fixture proofs look at the Rogue projects only: a break in a real module is reported by the tests above.
+
     [Fact]
     public void A_module_project_referencing_the_leads_implementation_project_is_reported()
     {
-        var violation = Assert.Single(ProjectFileRules.ModuleImplementationReferences(RealModulesAndRogue));
+        var violation = Assert.Single(ProjectFileRules.ModuleImplementationReferences(RealModulesAndRogue), v => v.Project == Rogue.Implementation);
 
-        Assert.Equal(RealModulesAndRogue.Single(m => m.Module == "Rogue").Implementation, violation.Project);
         Assert.Equal(RealModules.Single(m => m.Module == "Leads").Implementation, violation.Reference);
     }
 
@@ -44,5 +43,5 @@ public sealed class ProjectFileTests
         Assert.Equal(
             [Repository.PathOf("src", "Modules", "Leads", "Leads.Contracts", "Tandem.Modules.Leads.Contracts.csproj"),
              Repository.PathOf("src", "Modules", "Shared", "Tandem.Modules.Shared.csproj")],
-            ProjectFileRules.ContractsReferences(RealModulesAndRogue).Select(v => v.Reference).Order());
+            ProjectFileRules.ContractsReferences(RealModulesAndRogue).Where(v => v.Project == Rogue.Contracts).Select(v => v.Reference).Order());
 }
