@@ -43,6 +43,25 @@ public static class ArchitectureRules
             .Because("the Host composes the modules; a module that reaches back into it makes a cycle and can no longer " +
                      "be built, tested or switched off on its own (DESIGN rules 1 and 5)");
 
+    /// <summary>
+    /// The rules select code by namespace, so a type must live where its assembly says: a type declared as
+    /// <c>namespace Tandem.Modules.Leads…</c> inside the Prospects assembly would pass for Leads code. Generated code
+    /// ([GeneratedCode], e.g. [GeneratedRegex] output) may live elsewhere.
+    /// </summary>
+    public static IArchRule TypesLiveInTheNamespaceOfTheirAssembly(string assembly) =>
+        Types().That().ResideInAssemblyMatching(Assembly(assembly))
+            .And().FollowCustomPredicate(t => !HasGeneratedCodeAttribute(t), "are not generated code")
+            .Should().ResideInNamespaceMatching(NamespaceOrBelow(assembly))
+            .Because("the architecture rules find a module's code by its namespace; code hidden in another module's " +
+                     "namespace would escape them");
+
+    /// <summary>Shared is the kernel every module uses: it knows no module (neither implementation nor Contracts).</summary>
+    public static IArchRule KernelDependsOnNoModule(string kernelNamespace, IReadOnlyList<string> modules) =>
+        Types().That().ResideInNamespaceMatching(NamespaceOrBelow(kernelNamespace))
+            .Should().NotDependOnAnyTypesThat().ResideInNamespaceMatching(AnyNamespaceOrBelow(modules.Select(TandemSystem.ImplementationNamespace)))
+            .Because("every module references Tandem.Modules.Shared: a dependency of Shared on a module would make every " +
+                     "module depend on it (DESIGN layout: Shared holds no domain code)");
+
     // ---- 2. Contracts depend on Mediator.Abstractions and the BCL only ----
 
     public static IArchRule ContractsDependOnlyOnMediatorAbstractionsAndTheBcl(string module) =>
@@ -101,6 +120,9 @@ public static class ArchitectureRules
             .Because("Mediator's source generator runs in the Host only: a second copy makes AddMediator ambiguous and " +
                      "clashes types (DESIGN rule 2, pitfall 2)");
 
+    public static bool HasGeneratedCodeAttribute(IType type) =>
+        type.AttributeInstances.Any(a => a.Type.FullName == "System.CodeDom.Compiler.GeneratedCodeAttribute");
+
     /// <summary>Generated mediator code: marked [GeneratedCode("Mediator.SourceGenerator")], or an IMediator implementation,
     /// or the AddMediator extension.</summary>
     public static bool IsGeneratedByMediator(IType type) =>
@@ -146,9 +168,10 @@ public static class ArchitectureRules
     // ---- helpers ----
 
     /// <summary>
-    /// An allow-list condition. ArchUnitNET 0.13.5's own OnlyDependOn is not used: with an object provider it passes
-    /// types that depend on types outside it, and with a predicate it passes interfaces whatever their method
-    /// signatures use (both shown by the fixtures). This one looks at every dependency and its generic arguments.
+    /// An allow-list condition. ArchUnitNET 0.13.5's own OnlyDependOn is not used: tried on these fixtures, with an
+    /// object provider it passed a record implementing a Mediator interface outside the provider, and with
+    /// OnlyDependOnTypesThat() it passed interfaces whatever their method signatures use. This one looks at every
+    /// dependency and its generic arguments.
     /// </summary>
     public static TypesShouldConjunction OnlyDependOnTypesAllowedBy(this TypesShould should, Func<IType, bool> allowed, string description) =>
         should.FollowCustomCondition(type =>

@@ -27,6 +27,33 @@ public sealed class ModuleBoundaryTests
     public void No_module_depends_on_the_host() =>
         ModulesDoNotDependOnTheHost(TandemSystem.HostAssembly).Check(Architectures.Real);
 
+    public static TheoryData<string> TandemAssemblies() =>
+    [
+        .. TandemSystem.Modules.SelectMany(m => new[] { TandemSystem.ImplementationNamespace(m), TandemSystem.ContractsNamespace(m) }),
+        TandemSystem.SharedAssembly,
+        TandemSystem.PluginAbstractionsAssembly,
+    ];
+
+    [Theory]
+    [MemberData(nameof(TandemAssemblies))]
+    public void Types_live_in_the_namespace_of_their_assembly(string assembly) =>
+        TypesLiveInTheNamespaceOfTheirAssembly(assembly).Check(Architectures.Real);
+
+    [Fact]
+    public void A_type_disguised_in_the_leads_namespace_inside_another_module_breaks_the_namespace_rule() =>
+        Assert.Equal(["Tandem.Modules.Leads.Disguised.LeadsLookalike"],
+            TypesLiveInTheNamespaceOfTheirAssembly("Tandem.Modules.Rogue").FixtureViolations());
+
+    [Fact]
+    public void Shared_depends_on_no_module() =>
+        KernelDependsOnNoModule(TandemSystem.SharedNamespace, TandemSystem.Modules).Check(Architectures.Real);
+
+    [Fact]
+    public void A_kernel_type_carrying_a_module_contract_breaks_the_shared_rule() =>
+        // Rogue.Contracts plays the kernel here: its ForwardedCapture wraps Leads' CaptureLead.
+        Assert.Equal(["Tandem.Modules.Rogue.Contracts.ForwardedCapture"],
+            KernelDependsOnNoModule("Tandem.Modules.Rogue.Contracts", TandemSystem.Modules).FixtureViolations());
+
     [Fact]
     public void A_module_using_the_leads_module_class_breaks_exactly_the_rogue_to_leads_rule()
     {

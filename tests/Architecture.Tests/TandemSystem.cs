@@ -14,6 +14,7 @@ public static class TandemSystem
     public const string PluginAbstractionsNamespace = "Tandem.Plugins.Abstractions";
     public const string PluginAbstractionsAssembly = "Tandem.Plugins.Abstractions";
     public const string SharedAssembly = "Tandem.Modules.Shared";
+    public const string SharedNamespace = "Tandem.Modules.Shared";
     public const string ModuleInterface = "Tandem.Modules.Shared.Modules.IModule";
 
     public static string ImplementationNamespace(string module) => $"Tandem.Modules.{module}";
