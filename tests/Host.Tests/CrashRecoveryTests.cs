@@ -114,7 +114,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
                         await firstHost.KillAsync();
                         atKill = await store.OutboxesAsync();
                         var restart = Stopwatch.StartNew();
-                        secondHost = await HostProcess.StartAsync(store, output, settings);
+                        secondHost = await firstHost.RestartAsync();
                         restartTook = restart.Elapsed;
                         restarted.SetResult(secondHost.BaseAddress);
                     }

@@ -119,7 +119,8 @@ internal sealed class HostProcess : IAsyncDisposable
     /// <summary>SIGKILLs the process (and anything it started) — no shutdown code runs — and waits until it is gone.</summary>
     public async Task KillAsync()
     {
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _process.WaitForExitAsync(cts.Token);
         _output?.WriteLine($"host pid {_process.Id} killed (SIGKILL), exit code {_process.ExitCode}");
