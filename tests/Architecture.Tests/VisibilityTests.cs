@@ -20,6 +20,10 @@ public sealed class VisibilityTests
         ModuleClassImplementsIModule(module).Check(Architectures.Real);
 
     [Fact]
+    public void A_module_class_that_is_not_an_IModule_breaks_the_IModule_rule() =>
+        Assert.Equal(["Tandem.Modules.Hollow.HollowModule"], ModuleClassImplementsIModule("Hollow").FixtureViolations());
+
+    [Fact]
     public void A_public_helper_in_a_module_breaks_the_visibility_rule() =>
         Assert.Equal(["Tandem.Modules.Rogue.RogueHelper"], ModuleExposesOnlyItsModuleAndRegistrationClasses("Rogue").FixtureViolations());
 }
