@@ -102,6 +102,36 @@ public sealed class ApiContractTests(SharedHosts hosts) : IClassFixture<SharedHo
     }
 
     [Fact]
+    public async Task Landing_page_on_a_taken_slug_is_a_409_problem()
+    {
+        var (_, host, content) = await Host();
+
+        using var response = await host.Http.PostAsJsonAsync("/api/content/landing-pages", new { slug = content.Slug, title = "Twin", formId = content.FormId });
+
+        await TandemApi.AssertProblemAsync(response, HttpStatusCode.Conflict, "conflict");
+    }
+
+    [Fact]
+    public async Task Wrong_method_is_a_405_problem()
+    {
+        var (_, host, content) = await Host();
+
+        using var response = await host.Http.DeleteAsync($"/p/{content.Slug}");
+
+        await TandemApi.AssertProblemAsync(response, HttpStatusCode.MethodNotAllowed, "method-not-allowed");
+    }
+
+    [Fact]
+    public async Task Unknown_route_is_a_404_problem()
+    {
+        var (_, host, _) = await Host();
+
+        using var response = await host.Http.GetAsync("/api/no-such-module/things");
+
+        await TandemApi.AssertProblemAsync(response, HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
     public async Task Unknown_lead_is_a_404_problem()
     {
         var (_, host, _) = await Host();

@@ -40,6 +40,29 @@ public sealed class ModuleSwitchTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Content_alone_keeps_every_submission_and_answers_without_a_lead()
+    {
+        await using var store = await TestStore.CreateAsync(Provider.Sqlite);
+        await using var host = await HostProcess.StartAsync(store, output,
+            "--Tandem:Modules:Leads:Enabled=false", "--Tandem:Modules:Prospects:Enabled=false", "--Tandem:Modules:Outreach:Enabled=false");
+        var content = await TandemApi.SeedContentAsync(host.Http);
+
+        using var submitted = await TandemApi.SubmitJsonAsync(host.Anonymous, content.FormId, new { email = "contenu.seul@exemple-solaire.fr", callback = true });
+        var body = await TandemApi.ReadJsonAsync(submitted);
+
+        Assert.True(submitted.StatusCode == HttpStatusCode.Created, submitted.Describe(body?.ToJsonString() ?? ""));
+        Assert.False(string.IsNullOrEmpty(body!["submissionId"]?.GetValue<string>()));
+        Assert.Null(body["leadId"]?.GetValue<string>());
+        var outboxes = await Eventually.OutboxesDrainedAsync(store, TimeSpan.FromSeconds(60));
+        Assert.Equal(1, Assert.Single(outboxes).Total); // FormSubmitted, published to nobody and marked done
+        Assert.Equal(1, await store.ScalarAsync("Content", $"SELECT COUNT(*) FROM {store.Table("Content", "Submissions")}"));
+        using var leads = await host.Http.GetAsync("/api/leads");
+        Assert.Equal(HttpStatusCode.NotFound, leads.StatusCode);
+        foreach (var module in new[] { "Leads", "Prospects", "Outreach" }) Assert.False(await store.HasDatabaseAsync(module), $"{module} has a database");
+        host.AssertNoErrorsLogged();
+    }
+
+    [Fact]
     public async Task Outreach_on_with_prospects_off_refuses_to_start_with_exit_code_2_and_says_why()
     {
         await using var store = await TestStore.CreateAsync(Provider.Sqlite);

@@ -37,8 +37,13 @@ public sealed class ThinPathTests(SharedHosts hosts, ITestOutputHelper output) :
         Assert.DoesNotContain("checked", html); // consent and callback are never pre-ticked
         Assert.Contains("Divisez vos factures par deux", html);
 
-        using (await host.Anonymous.GetAsync($"/p/{content.Slug}")) { }
-        Assert.Equal(before + 2, await store.ScalarAsync("Content", visitsSql, ("slug", content.Slug)));
+        // Concurrent views are all counted (no lost update).
+        await Parallel.ForEachAsync(Enumerable.Range(0, 20), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, ct) =>
+        {
+            using var view = await host.Anonymous.GetAsync($"/p/{content.Slug}", ct);
+            Assert.Equal(HttpStatusCode.OK, view.StatusCode);
+        });
+        Assert.Equal(before + 21, await store.ScalarAsync("Content", visitsSql, ("slug", content.Slug)));
 
         using var missing = await host.Anonymous.GetAsync("/p/no-such-page");
         await TandemApi.AssertProblemAsync(missing, HttpStatusCode.NotFound);
@@ -159,6 +164,25 @@ public sealed class ThinPathTests(SharedHosts hosts, ITestOutputHelper output) :
         var lead = await Eventually.ValueAsync(() => TandemApi.LeadsByEmailAsync(host.Http, email), l => l.Count > 0, Downstream, _ => "no lead yet");
         Assert.Equal("+33123456789", lead[0]!.Str("phone"));
         Assert.Equal("mql", lead[0]!.Str("status"));
+    }
+
+    [Fact]
+    public async Task Form_post_that_accepts_json_gets_a_json_answer_with_the_lead()
+    {
+        var (_, host, content) = await hosts.GetAsync(Provider.Sqlite);
+        var email = NewEmail("Zoe.Petit");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/f/{content.FormId}")
+        {
+            Content = new FormUrlEncodedContent([new("email", email), new("callback", "on")]),
+        };
+        request.Headers.Accept.ParseAdd("application/json");
+
+        using var response = await host.Anonymous.SendAsync(request);
+
+        var body = await TandemApi.ReadJsonAsync(response);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, response.Describe(body?.ToJsonString() ?? ""));
+        var lead = await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{body!.Str("leadId")}");
+        Assert.Equal(email.ToLowerInvariant(), lead.Str("email"));
     }
 
     [SkippableTheory]
