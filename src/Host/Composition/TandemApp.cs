@@ -84,7 +84,9 @@ public static class TandemApp
         services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
-            ctx.ProblemDetails.Type ??= ProblemExceptionHandler.TypeBase + (ctx.ProblemDetails.Status switch
+            // Our own stable types everywhere, also for the framework's own answers (404 route, 405, 415…).
+            if (ctx.ProblemDetails.Type is null || ctx.ProblemDetails.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
+                ctx.ProblemDetails.Type = ProblemExceptionHandler.TypeBase + (ctx.ProblemDetails.Status switch
             {
                 404 => "not-found", 405 => "method-not-allowed", 415 => "unsupported-media-type", 429 => "rate-limited", _ => "http-" + ctx.ProblemDetails.Status,
             });

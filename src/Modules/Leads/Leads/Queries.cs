@@ -75,7 +75,7 @@ internal sealed class ListLeadsValidator : IValidator<ListLeads>
     public void Validate(ListLeads m, ValidationErrors errors)
     {
         errors.OneOf("status", m.Status, Statuses);
-        if (m.Page < 1) errors.Add("page", "Pages start at 1.");
+        if (m.Page is < 1 or > 100_000) errors.Add("page", "Pages start at 1 and stop at 100000; narrow the search instead.");
         if (m.PageSize is < 1 or > 500) errors.Add("pageSize", "Between 1 and 500.");
         if (!string.IsNullOrWhiteSpace(m.Email) && ContactNormalizer.Email(m.Email) is null) errors.Add("email", "Not a valid email address.");
         if (!string.IsNullOrWhiteSpace(m.Phone) && ContactNormalizer.Phone(m.Phone) is null) errors.Add("phone", "Not a valid phone number.");

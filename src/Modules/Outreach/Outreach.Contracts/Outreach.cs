@@ -3,10 +3,10 @@ using Mediator;
 namespace Tandem.Modules.Outreach.Contracts;
 
 /// <summary>Rep tasks (calls, LinkedIn steps…) that are open, optionally for one owner and due before a time.</summary>
-public sealed record ListTasks(string? Owner, DateTimeOffset? DueBefore, string? ProspectId = null) : IQuery<TaskList>;
+public sealed record ListTasks(string? Owner, DateTimeOffset? DueBefore, string? ProspectId = null, int Page = 1, int PageSize = 50) : IQuery<TaskList>;
 
-/// <summary>Open rep tasks.</summary>
-public sealed record TaskList(IReadOnlyList<RepTask> Items, int Total);
+/// <summary>A page of open rep tasks, oldest due first; <paramref name="Total"/> counts them all.</summary>
+public sealed record TaskList(IReadOnlyList<RepTask> Items, int Total, int Page, int PageSize);
 
 /// <summary>A task for a rep: what to do, for whom, by when.</summary>
 public sealed record RepTask(string Id, string Kind, string ProspectId, string EnrollmentId, string? Owner, DateTimeOffset DueAt, string? Instructions);

@@ -79,6 +79,15 @@ internal sealed class GetAvailableChannelsHandler(ChannelDirectory directory) : 
     public ValueTask<IReadOnlyList<string>> Handle(GetAvailableChannels query, CancellationToken cancellationToken) => ValueTask.FromResult(directory.Channels);
 }
 
+internal sealed class ListTasksValidator : IValidator<ListTasks>
+{
+    public void Validate(ListTasks m, ValidationErrors errors)
+    {
+        if (m.Page is < 1 or > 100_000) errors.Add("page", "Pages start at 1 and stop at 100000; narrow the search instead.");
+        if (m.PageSize is < 1 or > 500) errors.Add("pageSize", "Between 1 and 500.");
+    }
+}
+
 internal sealed class ListTasksHandler(OutreachDbContext db) : IQueryHandler<ListTasks, TaskList>
 {
     public async ValueTask<TaskList> Handle(ListTasks query, CancellationToken cancellationToken)
@@ -87,8 +96,11 @@ internal sealed class ListTasksHandler(OutreachDbContext db) : IQueryHandler<Lis
         if (query.Owner is not null) tasks = tasks.Where(t => t.Owner == query.Owner);
         if (query.ProspectId is not null) tasks = tasks.Where(t => t.ProspectId == query.ProspectId);
         if (query.DueBefore is { } due) tasks = tasks.Where(t => t.DueAt <= due);
-        var items = await tasks.OrderBy(t => t.DueAt).ThenBy(t => t.Id).Take(500).ToListAsync(cancellationToken);
-        return new TaskList(items.Select(t => new RepTask(t.Id, t.Kind, t.ProspectId, t.EnrollmentId, t.Owner, t.DueAt, t.Instructions)).ToList(), items.Count);
+        var total = await tasks.CountAsync(cancellationToken);
+        var items = await tasks.OrderBy(t => t.DueAt).ThenBy(t => t.Id)
+            .Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToListAsync(cancellationToken);
+        return new TaskList(items.Select(t => new RepTask(t.Id, t.Kind, t.ProspectId, t.EnrollmentId, t.Owner, t.DueAt, t.Instructions)).ToList(),
+            total, query.Page, query.PageSize);
     }
 }
 
@@ -107,11 +119,8 @@ internal static class OutreachEndpoints
 {
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapGet("/tasks", async (string? owner, DateTimeOffset? due, string? prospectId, ISender sender, CancellationToken ct) =>
-        {
-            var list = await sender.Send(new ListTasks(owner, due, prospectId), ct);
-            return Results.Ok(new { items = list.Items, total = list.Total });
-        }).WithName("ListTasks").WithSummary("Open rep tasks (calls, LinkedIn steps), oldest due first");
+        api.MapGet("/tasks", async (string? owner, DateTimeOffset? due, string? prospectId, int? page, int? pageSize, ISender sender, CancellationToken ct) =>
+            Results.Ok(await sender.Send(new ListTasks(owner, due, prospectId, page ?? 1, pageSize ?? 50), ct))).WithName("ListTasks").WithSummary("Open rep tasks (calls, LinkedIn steps), oldest due first");
 
         api.MapGet("/enrollments/{id}", async (string id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new GetEnrollment(id), ct)))
             .WithName("GetEnrollment");

@@ -104,7 +104,7 @@ internal sealed class ListProspectsValidator : IValidator<ListProspects>
     public void Validate(ListProspects m, ValidationErrors errors)
     {
         errors.OneOf("stage", m.Stage, ["awareness", "consideration", "decision"]);
-        if (m.Page < 1) errors.Add("page", "Pages start at 1.");
+        if (m.Page is < 1 or > 100_000) errors.Add("page", "Pages start at 1 and stop at 100000; narrow the search instead.");
         if (m.PageSize is < 1 or > 500) errors.Add("pageSize", "Between 1 and 500.");
     }
 }
