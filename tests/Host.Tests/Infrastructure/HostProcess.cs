@@ -49,8 +49,6 @@ internal sealed class HostProcess : IAsyncDisposable
     /// <summary>A client without any key (the public side: landing pages, form posts, health).</summary>
     public HttpClient Anonymous { get; }
 
-    public int ProcessId => _process.Id;
-
     public bool HasExited => _process.HasExited;
 
     /// <summary>Everything the process wrote to stdout and stderr so far (the last lines), for failure messages.</summary>

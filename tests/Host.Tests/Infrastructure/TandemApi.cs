@@ -154,9 +154,6 @@ internal static class Eventually
         }
     }
 
-    public static Task TrueAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
-        ValueAsync(condition, ok => ok, timeout, _ => what);
-
     /// <summary>Until every module's outbox is published (nothing pending). Fails early, with the reason, on none.</summary>
     public static Task<IReadOnlyList<OutboxState>> OutboxesDrainedAsync(TestStore store, TimeSpan timeout) =>
         ValueAsync(store.OutboxesAsync, states => states.All(s => s.Pending == 0), timeout,
