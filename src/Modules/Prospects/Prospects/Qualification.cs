@@ -14,6 +14,7 @@ namespace Tandem.Modules.Prospects;
 /// <summary>Round-robin over the configured owners (<c>Tandem:Prospects:Owners</c>); unassigned when none.</summary>
 internal sealed class OwnerAssignment(IReadOnlyList<string> owners)
 {
+    public bool HasOwners => owners.Count > 0;
     public string? Next(int prospectsSoFar) => owners.Count == 0 ? null : owners[prospectsSoFar % owners.Count];
 }
 
@@ -35,7 +36,7 @@ internal sealed class Qualification(ProspectsDbContext db, OwnerAssignment owner
             return new QualifyLeadResult(existing, Created: false);
         }
         var now = clock.GetUtcNow();
-        var count = await db.Prospects.CountAsync(cancellationToken);
+        var count = owners.HasOwners ? await db.Prospects.CountAsync(cancellationToken) : 0;
         var prospect = new Prospect
         {
             Id = Ids.New(),

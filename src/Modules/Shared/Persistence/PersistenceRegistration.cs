@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -65,6 +67,9 @@ public static class PersistenceRegistration
             }
             return;
         }
+        // On a fresh PostgreSQL schema EF Core probes the history table before creating it and logs the failed
+        // probe as an error (npgsql/efcore.pg#3407), which would alarm operators: create the table first.
+        await context.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
         await context.Database.MigrateAsync(cancellationToken);
     }
 }
