@@ -29,7 +29,8 @@ public sealed class ModuleSwitchTests(ITestOutputHelper output)
         Assert.Contains(outboxes, o => o.Module == "Prospects" && o.Total > 0);
 
         using var tasks = await host.Http.GetAsync("/api/outreach/tasks");
-        Assert.Equal(HttpStatusCode.NotFound, tasks.StatusCode);
+        var disabled = await TandemApi.AssertProblemAsync(tasks, HttpStatusCode.ServiceUnavailable, "module-disabled");
+        Assert.Equal("Outreach", disabled["module"]!.GetValue<string>());
         var modules = (await TandemApi.GetJsonAsync(host.Http, "/api/modules")).AsArray();
         Assert.False(modules.Single(m => m!.Str("name") == "Outreach")!["enabled"]!.GetValue<bool>());
         Assert.True(modules.Single(m => m!.Str("name") == "Prospects")!["enabled"]!.GetValue<bool>());
@@ -57,7 +58,7 @@ public sealed class ModuleSwitchTests(ITestOutputHelper output)
         Assert.Equal(1, Assert.Single(outboxes).Total); // FormSubmitted, published to nobody and marked done
         Assert.Equal(1, await store.ScalarAsync("Content", $"SELECT COUNT(*) FROM {store.Table("Content", "Submissions")}"));
         using var leads = await host.Http.GetAsync("/api/leads");
-        Assert.Equal(HttpStatusCode.NotFound, leads.StatusCode);
+        Assert.Equal("Leads", (await TandemApi.AssertProblemAsync(leads, HttpStatusCode.ServiceUnavailable, "module-disabled"))["module"]!.GetValue<string>());
         foreach (var module in new[] { "Leads", "Prospects", "Outreach" }) Assert.False(await store.HasDatabaseAsync(module), $"{module} has a database");
         host.AssertNoErrorsLogged();
     }

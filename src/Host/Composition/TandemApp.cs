@@ -8,6 +8,7 @@ using Tandem.Host.Access;
 using Tandem.Host.Messaging;
 using Tandem.Host.Platform;
 using Tandem.Host.Plugins;
+using Tandem.Modules.Shared.Errors;
 using Tandem.Modules.Shared.Messaging;
 using Tandem.Modules.Shared.Modules;
 using Tandem.Modules.Shared.Persistence;
@@ -140,6 +141,14 @@ public static class TandemApp
             ModuleCatalog.All.Select(m => new { name = m.Name, enabled = catalog.IsEnabled(m.Name), requires = m.Requires })).WithName("ListModules");
 
         app.MapPluginEndpoints(api).RequireRateLimiting("public");
+
+        // A switched-off module has no endpoints; its URL space answers one clear problem instead of a bare 404.
+        foreach (var module in ModuleCatalog.All.Where(m => !modules.IsEnabled(m.Name)))
+        {
+            var name = module.Name;
+            api.Map("/" + name.ToLowerInvariant() + "/{**rest}", IResult () => throw new ModuleDisabledException(name))
+                .ExcludeFromDescription();
+        }
 
         foreach (var module in modules.Enabled)
         {
