@@ -5,7 +5,12 @@ namespace Tandem.Modules.Shared.Persistence;
 public enum DatabaseProvider { Sqlite, Postgres }
 
 /// <summary>Where module data lives: <c>Tandem:Database:Provider</c>, <c>Tandem:DataDirectory</c>, <c>ConnectionStrings:Tandem</c>.</summary>
-public sealed record DatabaseOptions(DatabaseProvider Provider, string DataDirectory, string? PostgresConnectionString)
+/// <param name="SqliteFullSync">
+/// <c>Tandem:Database:Sqlite:Synchronous</c>: <c>Full</c> (default) flushes every commit to disk, so nothing answered is
+/// lost even on power failure; <c>Normal</c> (WAL) survives any process crash but may lose the last commits on power
+/// failure, for about 1.5× the write throughput (docs/performance.md).
+/// </param>
+public sealed record DatabaseOptions(DatabaseProvider Provider, string DataDirectory, string? PostgresConnectionString, bool SqliteFullSync = true)
 {
     public static DatabaseOptions From(IConfiguration configuration)
     {
@@ -18,7 +23,10 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string DataDirec
         if (provider == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(connectionString))
             throw new InvalidOperationException(
                 "Tandem:Database:Provider is Postgres but ConnectionStrings:Tandem is empty; set it (e.g. ConnectionStrings__Tandem=\"Host=127.0.0.1;Database=tandem;Username=tandem;Password=…\").");
-        return new DatabaseOptions(provider, dataDirectory, connectionString);
+        var synchronous = configuration["Tandem:Database:Sqlite:Synchronous"] ?? "Full";
+        if (!synchronous.Equals("Full", StringComparison.OrdinalIgnoreCase) && !synchronous.Equals("Normal", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"Tandem:Database:Sqlite:Synchronous is '{synchronous}'; use 'Full' (default, safest) or 'Normal'.");
+        return new DatabaseOptions(provider, dataDirectory, connectionString, synchronous.Equals("Full", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>SQLite: one file per module. Pooling on; busy waits up to 30 s instead of failing.</summary>

@@ -33,15 +33,15 @@ public static class PersistenceRegistration
         else
         {
             var connectionString = options.SqliteConnectionString(module);
-            services.AddDbContext<TSqlite>(o => ConfigureSqlite(o, connectionString));
+            services.AddDbContext<TSqlite>(o => ConfigureSqlite(o, connectionString, options.SqliteFullSync));
             services.AddScoped<TContext>(sp => sp.GetRequiredService<TSqlite>());
         }
         services.AddSingleton(new ModuleDatabase(module, typeof(TContext)));
         return services;
     }
 
-    internal static void ConfigureSqlite(DbContextOptionsBuilder o, string connectionString) =>
-        o.UseSqlite(connectionString);
+    internal static void ConfigureSqlite(DbContextOptionsBuilder o, string connectionString, bool fullSync = true) =>
+        o.UseSqlite(connectionString).AddInterceptors(fullSync ? SqliteConnectionSetup.Full : SqliteConnectionSetup.Normal);
 
     internal static void ConfigurePostgres(DbContextOptionsBuilder o, string connectionString, string schema) =>
         o.UseNpgsql(connectionString, n => n.MigrationsHistoryTable("__EFMigrationsHistory", schema));
