@@ -15,11 +15,7 @@ internal static class Assets
     public static readonly string[] JourneyStages = ["awareness", "consideration", "decision"];
 
     public static void Map(IEndpointRouteBuilder api) =>
-        api.MapPost("/assets", async (CreateAsset command, ISender sender, CancellationToken ct) =>
-        {
-            var created = await sender.Send(command, ct);
-            return Results.Created($"/api/content/assets/{created.Id}", created);
-        }).WithName("CreateAsset").WithSummary("Create a gated content asset");
+        api.MapCreate<CreateAsset, Created>("/assets", created => $"/api/content/assets/{created.Id}").WithName("CreateAsset").WithSummary("Create a gated content asset");
 }
 
 internal sealed class CreateAssetValidator : IValidator<CreateAsset>

@@ -14,11 +14,7 @@ internal static class Campaigns
     public static readonly string[] Channels = ["content", "seo", "social", "event", "paid", "email", "referral", "outbound"];
 
     public static void Map(IEndpointRouteBuilder api) =>
-        api.MapPost("/campaigns", async (CreateCampaign command, ISender sender, CancellationToken ct) =>
-        {
-            var created = await sender.Send(command, ct);
-            return Results.Created($"/api/content/campaigns/{created.Id}", created);
-        }).WithName("CreateCampaign").WithSummary("Create a campaign");
+        api.MapCreate<CreateCampaign, Created>("/campaigns", created => $"/api/content/campaigns/{created.Id}").WithName("CreateCampaign").WithSummary("Create a campaign");
 }
 
 internal sealed class CreateCampaignValidator : IValidator<CreateCampaign>

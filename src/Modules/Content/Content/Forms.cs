@@ -22,11 +22,7 @@ internal static partial class Forms
     public static bool IsReserved(string name) => Reserved.Contains(name) || name.StartsWith("consent.", StringComparison.Ordinal);
 
     public static void Map(IEndpointRouteBuilder api) =>
-        api.MapPost("/forms", async (CreateForm command, ISender sender, CancellationToken ct) =>
-        {
-            var created = await sender.Send(command, ct);
-            return Results.Created($"/api/content/forms/{created.Id}", created);
-        }).WithName("CreateForm").WithSummary("Create a form with its fields, consents and callback choice");
+        api.MapCreate<CreateForm, Created>("/forms", created => $"/api/content/forms/{created.Id}").WithName("CreateForm").WithSummary("Create a form with its fields, consents and callback choice");
 }
 
 internal sealed class CreateFormValidator : IValidator<CreateForm>

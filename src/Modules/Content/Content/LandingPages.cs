@@ -18,11 +18,7 @@ internal static partial class LandingPages
 
     public static void Map(IEndpointRouteBuilder api, IEndpointRouteBuilder root)
     {
-        api.MapPost("/landing-pages", async (CreateLandingPage command, ISender sender, CancellationToken ct) =>
-        {
-            var created = await sender.Send(command, ct);
-            return Results.Created($"/api/content/landing-pages/{created.Id}", created);
-        }).WithName("CreateLandingPage").WithSummary("Create a landing page showing a form");
+        api.MapCreate<CreateLandingPage, CreatedLandingPage>("/landing-pages", created => $"/api/content/landing-pages/{created.Id}").WithName("CreateLandingPage").WithSummary("Create a landing page showing a form");
 
         root.MapGet("/p/{slug}", async (string slug, ContentDbContext db, CancellationToken ct) =>
         {

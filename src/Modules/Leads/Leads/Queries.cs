@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Modules.Leads.Contracts;
 using Tandem.Modules.Leads.Data;
 using Tandem.Modules.Shared.Errors;
+using Tandem.Modules.Shared.Modules;
 
 namespace Tandem.Modules.Leads;
 
@@ -13,11 +14,7 @@ internal static class LeadEndpoints
 {
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapPost("/", async (CaptureLead command, ISender sender, CancellationToken ct) =>
-        {
-            var result = await sender.Send(command, ct);
-            return Results.Created($"/api/leads/{result.Id}", result);
-        }).WithName("CaptureLead").WithSummary("Capture a lead (merged into the same person when found)");
+        api.MapCreate<CaptureLead, CaptureLeadResult>("/", result => $"/api/leads/{result.Id}").WithName("CaptureLead").WithSummary("Capture a lead (merged into the same person when found)");
 
         api.MapGet("/{id}", async (string id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new GetLead(id), ct)))
             .WithName("GetLead").WithSummary("One lead with score reasons, sources and consents");
