@@ -200,4 +200,33 @@ public sealed class OutboxTests
         Assert.Equal(1, await dispatcher.DispatchDueAsync(leads, CancellationToken.None));
         Assert.NotNull((await ReadAsync(host, leads, crashed)).ProcessedAt);
     }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task Processed_messages_are_purged_after_the_retention_but_pending_ones_never(Provider provider)
+    {
+        await using var host = await TestHost.StartAsync(provider, "--Tandem:Outbox:RetentionDays=7");
+        var leads = host.Database("Leads");
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
+        var processed = await AddRowAsync(host, leads, typeof(LeadCaptured).FullName!, NoOpLeadCaptured());
+        var stuck = await AddRowAsync(host, leads, "Tandem.Modules.Leads.Contracts.LeadRenamed", "{}");
+        Assert.Equal(2, await dispatcher.DispatchDueAsync(leads, CancellationToken.None));
+        await using (var scope = host.Scope())
+        {
+            var db = TestHost.Context(scope, leads);
+            db.InboxMessages.Add(new InboxMessage { MessageId = processed, Consumer = "Test", ProcessedAt = Now(host) });
+            await db.SaveChangesAsync();
+        }
+
+        host.Clock.Advance(TimeSpan.FromDays(6));
+        Assert.Equal(0, await dispatcher.PurgeAsync(leads, CancellationToken.None));
+        host.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromSeconds(1));
+        Assert.Equal(2, await dispatcher.PurgeAsync(leads, CancellationToken.None));
+
+        await using var check = host.Scope();
+        var remaining = await TestHost.Context(check, leads).OutboxMessages.AsNoTracking().Select(m => m.Id).ToListAsync();
+        Assert.Equal([stuck], remaining);
+        Assert.Empty(await TestHost.Context(check, leads).InboxMessages.AsNoTracking().ToListAsync());
+    }
 }

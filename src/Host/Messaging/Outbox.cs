@@ -11,13 +11,14 @@ using Tandem.Modules.Shared.Persistence;
 namespace Tandem.Host.Messaging;
 
 /// <summary><c>Tandem:Outbox:*</c> settings.</summary>
-internal sealed record OutboxOptions(TimeSpan PollInterval, TimeSpan Lease, int BatchSize, TimeSpan MaxBackoff)
+internal sealed record OutboxOptions(TimeSpan PollInterval, TimeSpan Lease, int BatchSize, TimeSpan MaxBackoff, TimeSpan Retention)
 {
     public static OutboxOptions From(IConfiguration configuration) => new(
         TimeSpan.FromMilliseconds(configuration.GetValue("Tandem:Outbox:PollIntervalMs", 1000)),
         TimeSpan.FromSeconds(configuration.GetValue("Tandem:Outbox:LeaseSeconds", 30)),
         configuration.GetValue("Tandem:Outbox:BatchSize", 50),
-        TimeSpan.FromSeconds(configuration.GetValue("Tandem:Outbox:MaxBackoffSeconds", 300)));
+        TimeSpan.FromSeconds(configuration.GetValue("Tandem:Outbox:MaxBackoffSeconds", 300)),
+        TimeSpan.FromDays(configuration.GetValue("Tandem:Outbox:RetentionDays", 7)));
 
     /// <summary>Exponential: 1 s, 2 s, 4 s… capped; never gives up (no message is lost), the cap keeps a poison message cheap.</summary>
     public TimeSpan Backoff(int attempts) =>
@@ -86,10 +87,16 @@ internal sealed class OutboxDispatcher(
 
     private async Task LoopAsync(ModuleDatabase database, CancellationToken stoppingToken)
     {
+        var nextPurge = clock.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (clock.GetUtcNow() >= nextPurge)
+                {
+                    await PurgeAsync(database, stoppingToken);
+                    nextPurge = clock.GetUtcNow().AddHours(1);
+                }
                 var handled = await DispatchDueAsync(database, stoppingToken);
                 if (handled >= options.BatchSize) continue;
                 await signal.WaitAsync(database.Module, options.PollInterval, clock, stoppingToken);
@@ -104,6 +111,20 @@ internal sealed class OutboxDispatcher(
                 await Task.Delay(options.PollInterval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
+    }
+
+    /// <summary>
+    /// Deletes outbox and inbox rows processed longer ago than the retention (default 7 days): far beyond any lease or
+    /// redelivery, so idempotency is intact, and tables stay small. Unprocessed messages are never deleted.
+    /// </summary>
+    public async Task<int> PurgeAsync(ModuleDatabase database, CancellationToken cancellationToken)
+    {
+        var before = clock.GetUtcNow().Subtract(options.Retention).ToUnixTimeMilliseconds();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = (ModuleDbContext)scope.ServiceProvider.GetRequiredService(database.ContextType);
+        var outbox = await db.OutboxMessages.Where(m => m.ProcessedAt != null && m.ProcessedAt < before).ExecuteDeleteAsync(cancellationToken);
+        var inbox = await db.InboxMessages.Where(m => m.ProcessedAt < before).ExecuteDeleteAsync(cancellationToken);
+        return outbox + inbox;
     }
 
     /// <summary>Claims one batch of due messages and publishes them; returns how many were claimed.</summary>
