@@ -239,7 +239,11 @@ public sealed class ThinPathTests(SharedHosts hosts, ITestOutputHelper output) :
         using var unknownForm = await TandemApi.SubmitJsonAsync(host.Anonymous, "no-such-form", new { email = NewEmail("x") });
         await TandemApi.AssertProblemAsync(unknownForm, HttpStatusCode.NotFound);
 
+        // A public form is a few fields: a huge body is refused before it is read.
+        using var huge = await TandemApi.SubmitJsonAsync(host.Anonymous, content.FormId, new { email = NewEmail("huge"), notes = new string('x', 100_000) });
+        await TandemApi.AssertProblemAsync(huge, HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
+
         Assert.Equal(announcedBefore, (await store.OutboxAsync("Content")).Total);
-        output.WriteLine($"content outbox still holds {announcedBefore} messages after 4 rejected submissions");
+        output.WriteLine($"content outbox still holds {announcedBefore} messages after 5 rejected submissions");
     }
 }

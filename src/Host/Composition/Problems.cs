@@ -26,7 +26,9 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
                 // Malformed JSON, wrong content type, body too large…: the client's mistake, said plainly.
                 problem = new ProblemDetails
                 {
-                    Status = bad.StatusCode, Type = TypeBase + "bad-request", Title = "The request could not be read.",
+                    Status = bad.StatusCode,
+                    Type = TypeBase + (bad.StatusCode == 413 ? "payload-too-large" : "bad-request"),
+                    Title = bad.StatusCode == 413 ? "The request is too large." : "The request could not be read.",
                     Detail = bad.InnerException is System.Text.Json.JsonException json ? $"Invalid JSON: {json.Message}" : bad.Message,
                 };
                 break;

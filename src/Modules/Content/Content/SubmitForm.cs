@@ -3,6 +3,7 @@ using System.Text.Json;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,7 @@ namespace Tandem.Modules.Content;
 internal static class SubmitForm
 {
     private const int MaxValueLength = 2000;
+    private const long MaxBodyBytes = 64 * 1024;
 
     public static void Map(IEndpointRouteBuilder root)
     {
@@ -48,6 +50,8 @@ internal static class SubmitForm
             }
         }).WithName("SubmitForm").WithSummary("Submit a form (public): form-encoded from a browser, or JSON")
           .Accepts<Dictionary<string, string>>("application/json", "application/x-www-form-urlencoded")
+          // A public endpoint: a form is a few fields, so a body beyond 64 KiB is refused (413) before it is read.
+          .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
           .RequireRateLimiting("public").AllowAnonymous().DisableAntiforgery();
 
         root.MapGet("/f/{formId}/thanks", async (string formId, ContentDbContext db, CancellationToken ct) =>
