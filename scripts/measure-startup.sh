@@ -13,9 +13,9 @@
 #   --interval SECONDS  pause between two polls (default 0.005; each poll is one curl)
 #   --keep              keep the temporary folder (publish output, data folders, one log per run)
 # Examples:
-#   scripts/measure-startup.sh
-#   scripts/measure-startup.sh -n 20 -- -p:PublishReadyToRun=true
-#   scripts/measure-startup.sh --env DOTNET_TieredCompilation=0
+#   scripts/measure-startup.sh                                      # as shipped (Release publishes ReadyToRun)
+#   scripts/measure-startup.sh -n 20 -- -p:PublishReadyToRun=false  # the same without precompiled code
+#   scripts/measure-startup.sh --only warm --env DOTNET_TieredPGO=0
 # Needs: dotnet, curl. Prints each run, then min/median/p90/max in milliseconds. See docs/performance.md.
 set -euo pipefail
 
@@ -27,7 +27,7 @@ keep=0
 host_env=()
 publish_args=()
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit "${1:-0}"; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
