@@ -93,6 +93,26 @@ public sealed class PipelineTests
     }
 }
 
+public sealed class MigrationTests
+{
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task Every_module_model_matches_its_migrations_so_none_was_forgotten(Provider provider)
+    {
+        await using var host = await TestHost.StartAsync(provider);
+        var databases = host.Services.GetServices<Tandem.Modules.Shared.Persistence.ModuleDatabase>().ToList();
+        Assert.Equal(5, databases.Count); // four modules and the platform
+        foreach (var database in databases)
+        {
+            await using var scope = host.Scope();
+            var db = TestHost.Context(scope, database);
+            Assert.False(db.Database.HasPendingModelChanges(),
+                $"{database.Module} ({provider}) has model changes without a migration: run scripts/add-migration.sh <Name> {database.Module}");
+        }
+    }
+}
+
 /// <summary>A handler deliberately outside the mediator's assemblies.</summary>
 internal sealed class ForgottenHandler : INotificationHandler<ChannelsChanged>
 {
