@@ -48,11 +48,12 @@ internal sealed class OutboxSignal : IOutboxSignal
 
     public async Task WaitAsync(string module, TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
     {
-        using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutCts.CancelAfter(timeout);
+        // The poll interval runs on the injected clock (DESIGN rule 8), like backoff and leases.
+        using var timeoutCts = new CancellationTokenSource(timeout, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutCts.Token);
         try
         {
-            await For(module).Reader.ReadAsync(timeoutCts.Token);
+            await For(module).Reader.ReadAsync(linked.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -19,6 +19,8 @@ internal sealed class HostProcess : IAsyncDisposable
 
     /// <summary>How long a host may take to migrate, load its plugins and answer /health/ready (a busy 2-core CI machine).</summary>
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+    /// <summary>Between two readiness probes (polling up to <see cref="StartTimeout"/>, never a fixed wait).</summary>
+    private static readonly TimeSpan ReadyPollInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly Process _process;
     private readonly OutputLog _log;
@@ -201,7 +203,7 @@ internal sealed class HostProcess : IAsyncDisposable
             {
                 // not listening yet
             }
-            await Task.Delay(100);
+            await Task.Delay(ReadyPollInterval);
         }
         throw new HostDidNotStartException(
             $"The host did not answer 200 on /health/ready within {StartTimeout.TotalSeconds:0} s (last status: {last?.ToString() ?? "no answer"}). Output:\n{log.Tail(200)}");
