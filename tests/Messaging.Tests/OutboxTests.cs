@@ -143,7 +143,7 @@ public sealed class OutboxTests
             while (true)
             {
                 await using var scope = host.Scope();
-                var batch = await dispatcher.ClaimAsync(TestHost.Context(scope, leads), CancellationToken.None);
+                var batch = await dispatcher.ClaimAsync(TestHost.Context(scope, leads), 50, CancellationToken.None);
                 if (batch.Count == 0) return ids;
                 ids.AddRange(batch.Select(m => m.Id));
             }
@@ -167,7 +167,7 @@ public sealed class OutboxTests
         var survivor = ActivatorUtilities.CreateInstance<OutboxDispatcher>(host.Services);
 
         await using (var scope = host.Scope())
-            Assert.Single(await dead.ClaimAsync(TestHost.Context(scope, leads), CancellationToken.None));
+            Assert.Single(await dead.ClaimAsync(TestHost.Context(scope, leads), 50, CancellationToken.None));
         host.Clock.Advance(TimeSpan.FromSeconds(29));
         Assert.Equal(0, await survivor.DispatchDueAsync(leads, CancellationToken.None));
         host.Clock.Advance(TimeSpan.FromSeconds(2));

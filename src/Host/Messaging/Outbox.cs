@@ -11,14 +11,17 @@ using Tandem.Modules.Shared.Persistence;
 namespace Tandem.Host.Messaging;
 
 /// <summary><c>Tandem:Outbox:*</c> settings.</summary>
-internal sealed record OutboxOptions(TimeSpan PollInterval, TimeSpan Lease, int BatchSize, TimeSpan MaxBackoff, TimeSpan Retention)
+internal sealed record OutboxOptions(TimeSpan PollInterval, TimeSpan Lease, int BatchSize, TimeSpan MaxBackoff, TimeSpan Retention,
+    int Concurrency = 64, TimeSpan StartDelay = default)
 {
     public static OutboxOptions From(IConfiguration configuration) => new(
         TimeSpan.FromMilliseconds(configuration.GetValue("Tandem:Outbox:PollIntervalMs", 1000)),
         TimeSpan.FromSeconds(configuration.GetValue("Tandem:Outbox:LeaseSeconds", 30)),
-        configuration.GetValue("Tandem:Outbox:BatchSize", 50),
+        Math.Max(1, configuration.GetValue("Tandem:Outbox:BatchSize", 256)),
         TimeSpan.FromSeconds(configuration.GetValue("Tandem:Outbox:MaxBackoffSeconds", 300)),
-        TimeSpan.FromDays(configuration.GetValue("Tandem:Outbox:RetentionDays", 7)));
+        TimeSpan.FromDays(configuration.GetValue("Tandem:Outbox:RetentionDays", 7)),
+        Math.Max(1, configuration.GetValue("Tandem:Outbox:Concurrency", 64)),
+        TimeSpan.FromMilliseconds(configuration.GetValue("Tandem:Outbox:StartDelayMs", 0)));
 
     /// <summary>Exponential: 1 s, 2 s, 4 s… capped; never gives up (no message is lost), the cap keeps a poison message cheap.</summary>
     public TimeSpan Backoff(int attempts) =>
@@ -66,41 +69,90 @@ internal sealed class OutboxSignal : IOutboxSignal
 /// Publishes every module's outbox after commit. Safe with several hosts on one PostgreSQL database: rows are claimed
 /// with <c>FOR UPDATE SKIP LOCKED</c> and a lease that expires, so a host that dies mid-way hands its rows over.
 /// Consumers are idempotent (inbox), so a message handled twice after a lease expiry has its effect once.
+/// <para>
+/// Batched: one loop per module claims up to <c>BatchSize</c> due messages in one statement and keeps up to
+/// <c>Concurrency</c> of them in flight, each published in its own scope (a scope costs under a microsecond; what a
+/// consumer writes is grouped by the consumer module's writer, so many messages' effects and inbox rows commit in one
+/// transaction). Successes are marked processed together, in one statement per group commit.
+/// </para>
 /// </summary>
-internal sealed class OutboxDispatcher(
-    IServiceScopeFactory scopes,
-    IEnumerable<ModuleDatabase> databases,
-    ModuleCatalog modules,
-    MessageTypes types,
-    OutboxSignal signal,
-    OutboxOptions options,
-    TimeProvider clock,
-    ILogger<OutboxDispatcher> logger) : BackgroundService, IOutboxDispatcher
+internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
 {
+    private readonly IServiceScopeFactory _scopes;
+    private readonly MessageTypes _types;
+    private readonly OutboxSignal _signal;
+    private readonly OutboxOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<OutboxDispatcher> _logger;
+    private readonly Dictionary<string, ModuleDatabase> _databases;
+    private readonly Dictionary<string, Completions> _completions;
+
+    public OutboxDispatcher(IServiceScopeFactory scopes, IEnumerable<ModuleDatabase> databases, ModuleCatalog modules, MessageTypes types,
+        OutboxSignal signal, OutboxOptions options, TimeProvider clock, ILogger<OutboxDispatcher> logger)
+    {
+        _scopes = scopes;
+        _types = types;
+        _signal = signal;
+        _options = options;
+        _clock = clock;
+        _logger = logger;
+        _databases = databases.Where(d => modules.IsEnabled(d.Module)).ToDictionary(d => d.Module, StringComparer.OrdinalIgnoreCase);
+        _completions = _databases.Values.ToDictionary(d => d.Module, d => new Completions(this, d), StringComparer.OrdinalIgnoreCase);
+    }
+
     /// <summary>Who holds a lease: this process.</summary>
     public string InstanceId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
-    private readonly Dictionary<string, ModuleDatabase> _databases =
-        databases.Where(d => modules.IsEnabled(d.Module)).ToDictionary(d => d.Module, StringComparer.OrdinalIgnoreCase);
+    public TimeSpan InlineReservation => _options.Lease;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(_databases.Values.Select(d => Task.Run(() => LoopAsync(d, stoppingToken), stoppingToken)));
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Left-over messages of a previous run can wait a moment: start-up (and the first requests) come first.
+        if (_options.StartDelay > TimeSpan.Zero)
+            await Task.Delay(_options.StartDelay, _clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        await Task.WhenAll(_databases.Values.Select(d => Task.Run(() => LoopAsync(d, stoppingToken), stoppingToken)));
+    }
+
+    private ModuleDbContext Context(AsyncServiceScope scope, ModuleDatabase database) =>
+        (ModuleDbContext)scope.ServiceProvider.GetRequiredService(database.ContextType);
 
     private async Task LoopAsync(ModuleDatabase database, CancellationToken stoppingToken)
     {
-        var nextPurge = clock.GetUtcNow();
+        var nextPurge = _clock.GetUtcNow();
+        using var slots = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (clock.GetUtcNow() >= nextPurge)
+                if (_clock.GetUtcNow() >= nextPurge)
                 {
                     await PurgeAsync(database, stoppingToken);
-                    nextPurge = clock.GetUtcNow().AddHours(1);
+                    nextPurge = _clock.GetUtcNow().AddHours(1);
                 }
-                var handled = await DispatchDueAsync(database, stoppingToken);
-                if (handled >= options.BatchSize) continue;
-                await signal.WaitAsync(database.Module, options.PollInterval, clock, stoppingToken);
+                // Take the free places (at least one, waiting for it), claim that many, start them; repeat.
+                await slots.WaitAsync(stoppingToken);
+                var free = 1;
+                while (free < _options.BatchSize && slots.Wait(0)) free++;
+                List<OutboxMessage> batch;
+                try
+                {
+                    batch = await ClaimAsync(database, free, stoppingToken);
+                }
+                catch
+                {
+                    slots.Release(free);
+                    throw;
+                }
+                if (free > batch.Count) slots.Release(free - batch.Count);
+                foreach (var message in batch)
+                {
+                    _ = Task.Run(async () =>
+                    {
+                        try { await ProcessAsync(database, message, notification: null, stoppingToken); }
+                        finally { slots.Release(); }
+                    }, CancellationToken.None);
+                }
+                if (batch.Count < free) await _signal.WaitAsync(database.Module, _options.PollInterval, _clock, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -108,8 +160,8 @@ internal sealed class OutboxDispatcher(
             }
             catch (Exception ex)
             {
-                logger.LogError(ex, "Outbox dispatch of {Module} failed; retrying", database.Module);
-                await Task.Delay(options.PollInterval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                _logger.LogError(ex, "Outbox dispatch of {Module} failed; retrying", database.Module);
+                await Task.Delay(_options.PollInterval, _clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
     }
@@ -120,53 +172,78 @@ internal sealed class OutboxDispatcher(
     /// </summary>
     public async Task<int> PurgeAsync(ModuleDatabase database, CancellationToken cancellationToken)
     {
-        var before = clock.GetUtcNow().Subtract(options.Retention).ToUnixTimeMilliseconds();
-        await using var scope = scopes.CreateAsyncScope();
-        var db = (ModuleDbContext)scope.ServiceProvider.GetRequiredService(database.ContextType);
-        var outbox = await db.OutboxMessages.Where(m => m.ProcessedAt != null && m.ProcessedAt < before).ExecuteDeleteAsync(cancellationToken);
-        var inbox = await db.InboxMessages.Where(m => m.ProcessedAt < before).ExecuteDeleteAsync(cancellationToken);
-        return outbox + inbox;
+        var before = _clock.GetUtcNow().Subtract(_options.Retention).ToUnixTimeMilliseconds();
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = Context(scope, database);
+        return await db.WriteAsync(async ct =>
+        {
+            var outbox = await db.OutboxMessages.Where(m => m.ProcessedAt != null && m.ProcessedAt < before).ExecuteDeleteAsync(ct);
+            var inbox = await db.InboxMessages.Where(m => m.ProcessedAt < before).ExecuteDeleteAsync(ct);
+            return outbox + inbox;
+        }, cancellationToken);
     }
 
-    /// <summary>Claims one batch of due messages and publishes them; returns how many were claimed.</summary>
+    /// <summary>
+    /// Claims one batch of due messages, publishes them (up to <c>Concurrency</c> at once) and waits until they are
+    /// marked; returns how many were claimed. The background loop does the same without waiting between batches.
+    /// </summary>
     public async Task<int> DispatchDueAsync(ModuleDatabase database, CancellationToken cancellationToken)
     {
-        List<OutboxMessage> batch;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = (ModuleDbContext)scope.ServiceProvider.GetRequiredService(database.ContextType);
-            batch = await ClaimAsync(db, cancellationToken);
-        }
-        foreach (var message in batch) await ProcessAsync(database, message, cancellationToken);
+        var batch = await ClaimAsync(database, _options.BatchSize, cancellationToken);
+        await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken },
+            async (message, ct) => await ProcessAsync(database, message, notification: null, ct));
+        await _completions[database.Module].FlushedAsync();
         return batch.Count;
     }
 
-    public TimeSpan InlineReservation => options.Lease;
+    /// <summary>
+    /// Publishes a message its caller just committed with <c>PublishInline</c>, from the notification in hand: no claim
+    /// and no read, since the row is reserved for this caller. It is marked processed in the module's next group commit;
+    /// if this process dies first, the reservation expires and the background dispatcher delivers it again, which the
+    /// consumers' inboxes absorb.
+    /// </summary>
+    public async ValueTask<bool> DispatchInlineAsync<TNotification>(string module, Guid messageId, TNotification notification, CancellationToken cancellationToken)
+        where TNotification : INotification
+    {
+        if (!_databases.TryGetValue(module, out var database)) return false;
+        var message = new OutboxMessage { Id = messageId, Type = typeof(TNotification).FullName!, Payload = "" };
+        return await ProcessAsync(database, message, notification, cancellationToken);
+    }
 
+    /// <summary>Claims one committed message by id (unless another dispatcher holds it) and publishes it now.</summary>
     public async ValueTask<bool> TryDispatchNowAsync(string module, Guid messageId, CancellationToken cancellationToken)
     {
         if (!_databases.TryGetValue(module, out var database)) return false;
         OutboxMessage? message;
-        await using (var scope = scopes.CreateAsyncScope())
+        await using (var scope = _scopes.CreateAsyncScope())
         {
-            var db = (ModuleDbContext)scope.ServiceProvider.GetRequiredService(database.ContextType);
-            var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-            var until = now + (long)options.Lease.TotalMilliseconds;
+            var db = Context(scope, database);
+            var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+            var until = now + (long)_options.Lease.TotalMilliseconds;
             var inlineOwner = ModuleDbContext.InlineOwner(messageId);
-            var claimed = await db.OutboxMessages
+            var claimed = await db.WriteAsync(ct => db.OutboxMessages
                 .Where(m => m.Id == messageId && m.ProcessedAt == null
                     && (m.LockedBy == inlineOwner || m.LockedUntil == null || m.LockedUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, InstanceId).SetProperty(m => m.LockedUntil, until), cancellationToken);
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedBy, InstanceId).SetProperty(m => m.LockedUntil, until), ct), cancellationToken);
             if (claimed == 0) return false;
             message = await db.OutboxMessages.AsNoTracking().FirstAsync(m => m.Id == messageId, cancellationToken);
         }
-        return await ProcessAsync(database, message, cancellationToken);
+        var published = await ProcessAsync(database, message, notification: null, cancellationToken);
+        await _completions[database.Module].FlushedAsync();
+        return published;
     }
 
-    internal async Task<List<OutboxMessage>> ClaimAsync(ModuleDbContext db, CancellationToken cancellationToken)
+    internal async Task<List<OutboxMessage>> ClaimAsync(ModuleDatabase database, int count, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var until = now + (long)options.Lease.TotalMilliseconds;
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = Context(scope, database);
+        return await db.WriteAsync(ct => ClaimAsync(db, count, ct), cancellationToken);
+    }
+
+    internal async Task<List<OutboxMessage>> ClaimAsync(ModuleDbContext db, int count, CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var until = now + (long)_options.Lease.TotalMilliseconds;
         var entity = db.Model.FindEntityType(typeof(OutboxMessage))!;
         var schema = entity.GetSchema();
         var table = schema is null ? $"\"{entity.GetTableName()}\"" : $"\"{schema}\".\"{entity.GetTableName()}\"";
@@ -180,22 +257,25 @@ internal sealed class OutboxDispatcher(
                 ORDER BY "OccurredAt" LIMIT {3} {{skipLocked}})
             RETURNING *
             """;
-        var claimed = await db.OutboxMessages.FromSqlRaw(sql, InstanceId, until, now, options.BatchSize)
+        var claimed = await db.OutboxMessages.FromSqlRaw(sql, InstanceId, until, now, count)
             .AsNoTracking().ToListAsync(cancellationToken);
         claimed.Sort((a, b) => a.OccurredAt.CompareTo(b.OccurredAt));
         return claimed;
     }
 
-    private async Task<bool> ProcessAsync(ModuleDatabase database, OutboxMessage message, CancellationToken cancellationToken)
+    private async Task<bool> ProcessAsync(ModuleDatabase database, OutboxMessage message, object? notification, CancellationToken cancellationToken)
     {
         Exception? failure = null;
         try
         {
-            var type = types.Find(message.Type)
-                ?? throw new InvalidOperationException($"Unknown notification type '{message.Type}' (was a contract renamed?).");
-            var notification = JsonSerializer.Deserialize(message.Payload, type, ModuleDbContext.PayloadJson)
-                ?? throw new InvalidOperationException($"Empty payload for '{message.Type}'.");
-            await using var scope = scopes.CreateAsyncScope();
+            if (notification is null)
+            {
+                var type = _types.Find(message.Type)
+                    ?? throw new InvalidOperationException($"Unknown notification type '{message.Type}' (was a contract renamed?).");
+                notification = JsonSerializer.Deserialize(message.Payload, type, ModuleDbContext.PayloadJson)
+                    ?? throw new InvalidOperationException($"Empty payload for '{message.Type}'.");
+            }
+            await using var scope = _scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<MessageContext>().MessageId = message.Id;
             await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(notification, cancellationToken);
         }
@@ -204,34 +284,78 @@ internal sealed class OutboxDispatcher(
             failure = ex;
         }
 
-        await using (var scope = scopes.CreateAsyncScope())
+        if (failure is null)
         {
-            var db = (ModuleDbContext)scope.ServiceProvider.GetRequiredService(database.ContextType);
-            var now = clock.GetUtcNow();
-            var mine = db.OutboxMessages.Where(m => m.Id == message.Id && m.LockedBy == InstanceId);
-            if (failure is null)
-            {
-                var done = now.ToUnixTimeMilliseconds();
-                await mine.ExecuteUpdateAsync(s => s
-                    .SetProperty(m => m.ProcessedAt, done)
-                    .SetProperty(m => m.LockedBy, (string?)null)
-                    .SetProperty(m => m.LockedUntil, (long?)null), CancellationToken.None);
-                return true;
-            }
-            var attempts = message.Attempts + 1;
-            var next = now.Add(options.Backoff(attempts)).ToUnixTimeMilliseconds();
-            // Type and message only: exception messages of our handlers never carry the payload.
-            var error = $"{failure.GetType().Name}: {failure.Message}";
-            if (error.Length > 2000) error = error[..2000];
-            await mine.ExecuteUpdateAsync(s => s
+            _completions[database.Module].Add(message.Id);
+            return true;
+        }
+        var attempts = message.Attempts + 1;
+        var now = _clock.GetUtcNow();
+        var next = now.Add(_options.Backoff(attempts)).ToUnixTimeMilliseconds();
+        // Type and message only: exception messages of our handlers never carry the payload.
+        var error = $"{failure.GetType().Name}: {failure.Message}";
+        if (error.Length > 2000) error = error[..2000];
+        await using (var scope = _scopes.CreateAsyncScope())
+        {
+            var db = Context(scope, database);
+            await db.WriteAsync(ct => db.OutboxMessages.Where(m => m.Id == message.Id && m.ProcessedAt == null).ExecuteUpdateAsync(s => s
                 .SetProperty(m => m.Attempts, attempts)
                 .SetProperty(m => m.NextAttemptAt, next)
                 .SetProperty(m => m.LastError, error)
                 .SetProperty(m => m.LockedBy, (string?)null)
-                .SetProperty(m => m.LockedUntil, (long?)null), CancellationToken.None);
-            logger.LogWarning(failure, "Outbox message {MessageId} ({Type}) of {Module} failed (attempt {Attempts}); next try in {Backoff}",
-                message.Id, message.Type.Split('.')[^1], database.Module, attempts, options.Backoff(attempts));
-            return false;
+                .SetProperty(m => m.LockedUntil, (long?)null), ct), CancellationToken.None);
+        }
+        _logger.LogWarning(failure, "Outbox message {MessageId} ({Type}) of {Module} failed (attempt {Attempts}); next try in {Backoff}",
+            message.Id, message.Type.Split('.')[^1], database.Module, attempts, _options.Backoff(attempts));
+        return false;
+    }
+
+    /// <summary>
+    /// Messages of one module published successfully and waiting to be marked processed: marked together, in one
+    /// statement that joins the module's next group commit. Until then they keep their lease or reservation, so nobody
+    /// else takes them; if the process dies first, they are delivered again and the consumers' inboxes absorb it.
+    /// </summary>
+    private sealed class Completions(OutboxDispatcher dispatcher, ModuleDatabase database)
+    {
+        private readonly ConcurrentQueue<Guid> _ids = new();
+        private int _scheduled;
+        private Task _flush = Task.CompletedTask;
+
+        public void Add(Guid id)
+        {
+            _ids.Enqueue(id);
+            if (Interlocked.Exchange(ref _scheduled, 1) == 0) _flush = FlushAsync();
+        }
+
+        /// <summary>Completes once everything added so far is marked (or its marking failed and was logged).</summary>
+        public Task FlushedAsync() => Volatile.Read(ref _flush);
+
+        private async Task FlushAsync()
+        {
+            try
+            {
+                await using var scope = dispatcher._scopes.CreateAsyncScope();
+                var db = dispatcher.Context(scope, database);
+                await db.WriteAsync(async ct =>
+                {
+                    // From here on, a new Add schedules the next flush; everything queued until now is taken by this one.
+                    Volatile.Write(ref _scheduled, 0);
+                    var ids = new List<Guid>();
+                    while (ids.Count < 10_000 && _ids.TryDequeue(out var id)) ids.Add(id);
+                    if (!_ids.IsEmpty && Interlocked.Exchange(ref _scheduled, 1) == 0) _flush = FlushAsync();
+                    if (ids.Count == 0) return 0;
+                    var done = dispatcher._clock.GetUtcNow().ToUnixTimeMilliseconds();
+                    return await db.OutboxMessages.Where(m => ids.Contains(m.Id) && m.ProcessedAt == null).ExecuteUpdateAsync(s => s
+                        .SetProperty(m => m.ProcessedAt, done)
+                        .SetProperty(m => m.LockedBy, (string?)null)
+                        .SetProperty(m => m.LockedUntil, (long?)null), ct);
+                }, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                Volatile.Write(ref _scheduled, 0);
+                dispatcher._logger.LogWarning(ex, "Marking outbox messages of {Module} processed failed; they will be delivered again after their lease (consumers are idempotent)", database.Module);
+            }
         }
     }
 }

@@ -14,7 +14,7 @@ internal sealed class LinkSubmissionToLead(ContentDbContext db) : INotificationH
     public async ValueTask Handle(LeadCaptured notification, CancellationToken cancellationToken)
     {
         if (notification.Source is not { Channel: "content", Reference: { } submissionId }) return;
-        await db.Submissions.Where(s => s.Id == submissionId)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeadId, notification.LeadId), cancellationToken);
+        await db.WriteAsync(ct => db.Submissions.Where(s => s.Id == submissionId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeadId, notification.LeadId), ct), cancellationToken);
     }
 }

@@ -25,9 +25,9 @@ internal static partial class LandingPages
             var page = await db.LandingPages.AsNoTracking().FirstOrDefaultAsync(p => p.Slug == slug, ct);
             if (page is null) throw new NotFoundException("Landing page", slug);
             var form = await db.Forms.AsNoTracking().FirstAsync(f => f.Id == page.FormId, ct);
-            // Counted with one UPDATE so that concurrent views never lose a visit.
-            await db.LandingPages.Where(p => p.Id == page.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Visits, p => p.Visits + 1), ct);
+            // Counted with one UPDATE so that concurrent views never lose a visit (in the module's group commit).
+            await db.WriteAsync(c => db.LandingPages.Where(p => p.Id == page.Id)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Visits, p => p.Visits + 1), c), ct);
             return Results.Content(FormPage.Render(page, form, values: null, errors: null), "text/html; charset=utf-8");
         }).WithName("ViewLandingPage").WithSummary("A landing page (public; each view counts as a visit)")
           .RequireRateLimiting("public").AllowAnonymous();

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 using Tandem.Modules.Content.Contracts;
 using Tandem.Modules.Content.Data;
 using Tandem.Modules.Leads.Contracts;
@@ -154,8 +153,7 @@ internal sealed class SubmitFormHandler(
     ContentDbContext db,
     TimeProvider clock,
     IOutboxDispatcher dispatcher,
-    ISender sender,
-    ILogger<SubmitFormHandler> logger) : ICommandHandler<Contracts.SubmitForm, SubmitFormResult>
+    ISender sender) : ICommandHandler<Contracts.SubmitForm, SubmitFormResult>
 {
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -205,24 +203,23 @@ internal sealed class SubmitFormHandler(
             SubmittedAt = now,
         };
         db.Submissions.Add(submission);
-        var messageId = db.PublishInline(new FormSubmitted(submission.Id, form.Id, form.CampaignId, form.AssetId, contact, consents, callback, utm, now));
+        var submitted = new FormSubmitted(submission.Id, form.Id, form.CampaignId, form.AssetId, contact, consents, callback, utm, now);
+        var messageId = db.PublishInline(submitted);
         await db.SaveChangesAsync(cancellationToken);
 
         // The submission and its announcement are committed: from here on nothing is lost. Publishing now,
-        // in the request, lets the answer carry the lead id; if anything fails the outbox retries later.
+        // in the request, lets the answer carry the lead id; if it fails, the outbox retries later.
         string? leadId = null;
-        try
+        if (await dispatcher.DispatchInlineAsync(ContentModule.ModuleName, messageId, submitted, cancellationToken))
         {
-            if (await dispatcher.TryDispatchNowAsync(ContentModule.ModuleName, messageId, cancellationToken))
+            try
+            {
                 leadId = await sender.Send(new FindLeadBySource(submission.Id), cancellationToken);
-        }
-        catch (ModuleDisabledException)
-        {
-            // A deployment without Leads still keeps every submission.
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogWarning(ex, "Submission {SubmissionId} is stored; the lead will be captured by the outbox retry", submission.Id);
+            }
+            catch (ModuleDisabledException)
+            {
+                // A deployment without Leads still keeps every submission.
+            }
         }
         return new SubmitFormResult(submission.Id, leadId, values.GetValueOrDefault("_page"));
     }

@@ -132,9 +132,9 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlPolicy policy, TimeProvi
         lead.Score += points;
     }
 
+    // The lead alone: a capture only adds sources, consents and score entries, so their collections need not be loaded.
     private Task<Lead?> Load(System.Linq.Expressions.Expression<Func<Lead, bool>> predicate, CancellationToken ct) =>
-        db.Leads.Include(l => l.Sources).Include(l => l.Consents).Include(l => l.ScoreEntries)
-            .AsSplitQuery().FirstOrDefaultAsync(predicate, ct);
+        db.Leads.FirstOrDefaultAsync(predicate, ct);
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
@@ -181,6 +181,20 @@ internal sealed class CaptureLeadHandler(LeadsDbContext db, LeadCapture capture)
 internal sealed class CaptureLeadFromForm(LeadsDbContext db, LeadCapture capture) : INotificationHandler<FormSubmitted>
 {
     public async ValueTask Handle(FormSubmitted notification, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CaptureOnceAsync(notification, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // The same person was created concurrently (unique email/phone): this time it is found and merged.
+            db.ChangeTracker.Clear();
+            await CaptureOnceAsync(notification, cancellationToken);
+        }
+    }
+
+    private async Task CaptureOnceAsync(FormSubmitted notification, CancellationToken cancellationToken)
     {
         if (!await db.BeginConsumeAsync(nameof(CaptureLeadFromForm), cancellationToken)) return;
         var c = notification.Contact;

@@ -1,15 +1,25 @@
+using Mediator;
+
 namespace Tandem.Modules.Shared.Messaging;
 
 /// <summary>
 /// Publishes a committed outbox message now, in the caller's request, instead of waiting for the background
-/// dispatcher. Safe: the message is claimed with a lease first, so exactly one dispatcher handles it; if this
-/// host dies half-way the lease expires and the background dispatcher of any host takes it over.
+/// dispatcher. Safe: a message stored with <c>PublishInline</c> is reserved for its caller; if this host dies half-way
+/// the reservation expires and the background dispatcher of any host delivers it (consumers are idempotent).
 /// </summary>
 public interface IOutboxDispatcher
 {
-    /// <summary>True when this call published the message; false when it was already taken or disabled.</summary>
     /// <summary>How long a message published with PublishInline waits for its caller before the background dispatcher takes it.</summary>
     TimeSpan InlineReservation { get; }
 
+    /// <summary>
+    /// Publishes <paramref name="notification"/>, committed just before as outbox message <paramref name="messageId"/> with
+    /// <c>PublishInline</c>, to the consumers of enabled modules. True when every consumer handled it; false when it failed
+    /// (it is then retried by the background dispatcher with backoff) or the module's outbox is not dispatched here.
+    /// </summary>
+    ValueTask<bool> DispatchInlineAsync<TNotification>(string module, Guid messageId, TNotification notification, CancellationToken cancellationToken)
+        where TNotification : INotification;
+
+    /// <summary>Claims a committed message by id and publishes it now; false when it was already taken, processed or disabled.</summary>
     ValueTask<bool> TryDispatchNowAsync(string module, Guid messageId, CancellationToken cancellationToken);
 }

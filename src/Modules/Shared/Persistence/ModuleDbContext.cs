@@ -3,6 +3,7 @@ using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Microsoft.Extensions.DependencyInjection;
 using Tandem.Modules.Shared.Messaging;
 
 namespace Tandem.Modules.Shared.Persistence;
@@ -36,7 +37,7 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
 
     /// <summary>
     /// Like <see cref="Publish{TNotification}"/>, but reserved for the caller to publish right after commit with
-    /// <see cref="IOutboxDispatcher.TryDispatchNowAsync"/> (the background dispatcher leaves it alone until the
+    /// <see cref="IOutboxDispatcher.DispatchInlineAsync"/> (the background dispatcher leaves it alone until the
     /// reservation expires, so a crash in between still delivers it).
     /// </summary>
     public Guid PublishInline<TNotification>(TNotification notification) where TNotification : INotification =>
@@ -82,13 +83,61 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
         return true;
     }
 
+    private ModuleWriter? _writer;
+    private bool _writerResolved;
+
+    /// <summary>The module's group-commit writer, or null when group commit is off (then every SaveChanges commits alone).</summary>
+    private ModuleWriter? Writer
+    {
+        get
+        {
+            if (_writerResolved) return _writer;
+            var services = this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider;
+            _writer = services?.GetKeyedService<ModuleWriter>(Module);
+            _writerResolved = true;
+            return _writer;
+        }
+    }
+
+    /// <summary>
+    /// Saves through the module's writer: this context's changes join the next group transaction (behind their own
+    /// savepoint) and the call returns once that transaction is durably committed. A handler writes exactly as it would
+    /// with a plain DbContext; a failure of its own (a unique key) fails only this call. Inside an explicit transaction,
+    /// or with group commit off, it saves directly.
+    /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        var announces = ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added);
-        var result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        // Messages reserved for inline dispatch are published by their caller: only the others wake the dispatcher.
+        var announces = ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added && e.Entity.LockedBy is null);
+        int result;
+        if (Writer is { } writer && Database.CurrentTransaction is null)
+        {
+            if (!ChangeTracker.HasChanges()) return 0;
+            result = await writer.RunAsync(this, ct => base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct), cancellationToken);
+            if (acceptAllChangesOnSuccess) ChangeTracker.AcceptAllChanges();
+        }
+        else
+        {
+            result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
         if (announces) AppService<IOutboxSignal>()?.Notify(Module);
         return result;
     }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        Writer is not null && Database.CurrentTransaction is null
+            ? SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult()
+            : base.SaveChanges(acceptAllChangesOnSuccess);
+
+    /// <summary>
+    /// Runs set-based statements (<c>ExecuteUpdateAsync</c>, <c>ExecuteDeleteAsync</c>, raw SQL, bulk inserts) of this context
+    /// inside the module's next group transaction and returns after its commit. Use it for every write that does not go
+    /// through SaveChanges, so that it does not wait behind the writer for the database's write lock.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        Writer is { } writer && Database.CurrentTransaction is null
+            ? writer.RunAsync(this, work, cancellationToken)
+            : work(cancellationToken);
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
@@ -6,6 +7,8 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Tandem.Modules.Shared.Persistence;
 
@@ -26,18 +29,29 @@ public static class PersistenceRegistration
     {
         var options = DatabaseOptions.From(configuration);
         var schema = module.ToLowerInvariant();
+        Func<DbConnection> connect;
+        Action<DbConnection>? prepare = null;
         if (options.Provider == DatabaseProvider.Postgres)
         {
-            services.AddDbContext<TPostgres>(o => ConfigurePostgres(o, options.PostgresConnectionString!, schema));
+            var connectionString = options.PostgresConnectionString!;
+            services.AddDbContext<TPostgres>(o => ConfigurePostgres(o, connectionString, schema));
             services.AddScoped<TContext>(sp => sp.GetRequiredService<TPostgres>());
+            connect = () => new NpgsqlConnection(connectionString);
         }
         else
         {
             var connectionString = options.SqliteConnectionString(module);
             services.AddDbContext<TSqlite>(o => ConfigureSqlite(o, connectionString, options.SqliteFullSync));
             services.AddScoped<TContext>(sp => sp.GetRequiredService<TSqlite>());
+            var setup = options.SqliteFullSync ? SqliteConnectionSetup.Full : SqliteConnectionSetup.Normal;
+            connect = () => new SqliteConnection(connectionString);
+            prepare = setup.Apply;
         }
         services.AddSingleton(new ModuleDatabase(module, typeof(TContext)));
+        var groupCommit = GroupCommitOptions.From(configuration);
+        if (groupCommit.Enabled)
+            services.AddKeyedSingleton(module, (sp, _) => new ModuleWriter(module, connect, prepare, groupCommit,
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ModuleWriter).FullName + "." + module)));
         return services;
     }
 

@@ -15,6 +15,14 @@ internal sealed class SqliteConnectionSetup(bool fullSync) : DbConnectionInterce
 
     private readonly string Pragmas = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = " + (fullSync ? "FULL;" : "NORMAL;");
 
+    /// <summary>Applies the pragmas to a connection opened outside EF (the group-commit writer's own).</summary>
+    public void Apply(DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        command.ExecuteNonQuery();
+    }
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
         using var command = connection.CreateCommand();

@@ -1,0 +1,265 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Tandem.Modules.Shared.Persistence;
+
+/// <summary><c>Tandem:Database:GroupCommit:*</c> settings.</summary>
+/// <param name="Enabled">Route every module write through the module's one writer (default on).</param>
+/// <param name="MaxBatch">At most this many callers' writes in one transaction.</param>
+public sealed record GroupCommitOptions(bool Enabled, int MaxBatch)
+{
+    public static GroupCommitOptions From(IConfiguration configuration) => new(
+        configuration.GetValue("Tandem:Database:GroupCommit:Enabled", true),
+        Math.Max(1, configuration.GetValue("Tandem:Database:GroupCommit:MaxBatch", 256)));
+}
+
+/// <summary>
+/// The one writer of a module database (group commit). Callers hand it work — a DbContext's <c>SaveChanges</c>, a bulk
+/// statement — and wait; the writer takes everything queued, runs each piece inside one transaction on its own
+/// connection, each behind a savepoint, commits once (one fsync for all of them) and only then answers each caller.
+/// A piece that fails (a unique key, a check) is rolled back to its savepoint and only its caller gets the error; the
+/// others commit. SQLite allows one writer at a time anyway: callers no longer queue on its file lock, and the cost of
+/// a durable commit is shared by everyone who arrived while the previous one was on its way to the disk.
+/// </summary>
+public sealed class ModuleWriter : IAsyncDisposable
+{
+    private readonly Channel<WriteItem> _queue = Channel.CreateUnbounded<WriteItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Func<DbConnection> _connect;
+    private readonly Action<DbConnection>? _prepare;
+    private readonly GroupCommitOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _startLock = new();
+    private Task? _loop;
+    private DbConnection? _connection;
+
+    /// <param name="module">The module whose database this is.</param>
+    /// <param name="connect">Creates a (closed) connection to the module's database.</param>
+    /// <param name="prepare">Run once on the writer's own connection after it opens (SQLite pragmas).</param>
+    /// <param name="options">Batch limits.</param>
+    /// <param name="logger">Where a failed group commit is reported.</param>
+    public ModuleWriter(string module, Func<DbConnection> connect, Action<DbConnection>? prepare, GroupCommitOptions options, ILogger logger)
+    {
+        Module = module;
+        _connect = connect;
+        _prepare = prepare;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>The module whose database this writer owns.</summary>
+    public string Module { get; }
+
+    /// <summary>Batches committed so far, and the callers served in them (for tests and the load command).</summary>
+    public long Batches => Interlocked.Read(ref _batches);
+
+    /// <summary>Items committed so far.</summary>
+    public long Items => Interlocked.Read(ref _items);
+
+    private long _batches;
+    private long _items;
+
+    /// <summary>A connection like the writer's, for a context given back its own connection after a write.</summary>
+    internal DbConnection NewConnection() => _connect();
+
+    /// <summary>
+    /// Runs <paramref name="work"/> inside the next group transaction with <paramref name="context"/> pointed at the writer's
+    /// connection and transaction; completes after the transaction is durably committed. The caller must not use the
+    /// context until this completes. Cancelling only helps while the work still waits in the queue.
+    /// </summary>
+    public Task<T> RunAsync<T>(ModuleDbContext context, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        EnsureStarted();
+        var item = new WriteItem<T>(this, context, work, cancellationToken);
+        if (!_queue.Writer.TryWrite(item)) throw new ObjectDisposedException(nameof(ModuleWriter), $"The {Module} writer is stopped.");
+        return item.Task;
+    }
+
+    private void EnsureStarted()
+    {
+        if (_loop is not null) return;
+        lock (_startLock)
+        {
+            _loop ??= Task.Run(LoopAsync);
+        }
+    }
+
+    private async Task LoopAsync()
+    {
+        var batch = new List<WriteItem>(_options.MaxBatch);
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_stopping.Token))
+            {
+                batch.Clear();
+                while (batch.Count < _options.MaxBatch && reader.TryRead(out var item))
+                {
+                    if (item.CancellationRequested) item.Cancel();
+                    else batch.Add(item);
+                }
+                if (batch.Count > 0) await CommitAsync(batch);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        while (reader.TryRead(out var left)) left.Fail(new ObjectDisposedException(nameof(ModuleWriter), $"The {Module} writer stopped before this write."));
+    }
+
+    private async Task CommitAsync(List<WriteItem> batch)
+    {
+        var stop = _stopping.Token;
+        DbTransaction transaction;
+        try
+        {
+            if (_connection is null)
+            {
+                var connection = _connect();
+                await connection.OpenAsync(stop);
+                _prepare?.Invoke(connection);
+                _connection = connection;
+            }
+            transaction = await _connection.BeginTransactionAsync(stop);
+        }
+        catch (Exception ex)
+        {
+            foreach (var item in batch) item.Fail(ex);
+            await ResetConnectionAsync();
+            return;
+        }
+
+        var done = new List<WriteItem>(batch.Count);
+        // Failed items are answered after the commit too: a caller that retries (say, a capture that lost a race on a
+        // unique email) then reads what its neighbours committed instead of racing them again.
+        var failed = new List<(WriteItem Item, Exception Error)>();
+        await using (transaction)
+        {
+            foreach (var item in batch)
+            {
+                try
+                {
+                    await transaction.SaveAsync("item", stop);
+                }
+                catch (Exception ex)
+                {
+                    // The transaction itself is broken: nothing of this batch can commit.
+                    foreach (var (other, error) in failed) other.Fail(error);
+                    foreach (var rest in batch) if (!rest.IsCompleted) rest.Fail(ex);
+                    await ResetConnectionAsync();
+                    return;
+                }
+                try
+                {
+                    await item.ExecuteAsync(_connection, transaction, stop);
+                    await transaction.ReleaseAsync("item", stop);
+                    done.Add(item);
+                }
+                catch (Exception ex)
+                {
+                    // Only this caller's work is undone; its neighbours go on.
+                    try
+                    {
+                        await transaction.RollbackAsync("item", stop);
+                        await transaction.ReleaseAsync("item", stop);
+                    }
+                    catch (Exception rollback)
+                    {
+                        item.Fail(ex);
+                        foreach (var (other, error) in failed) other.Fail(error);
+                        foreach (var rest in batch) if (!rest.IsCompleted) rest.Fail(rollback);
+                        await ResetConnectionAsync();
+                        return;
+                    }
+                    failed.Add((item, ex));
+                }
+            }
+            try
+            {
+                await transaction.CommitAsync(stop);
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Group commit of {Count} writes to {Module} failed; each caller gets the error", done.Count, Module);
+                foreach (var item in done) item.Fail(ex);
+                foreach (var (item, error) in failed) item.Fail(error);
+                await ResetConnectionAsync();
+                return;
+            }
+        }
+        Interlocked.Increment(ref _batches);
+        Interlocked.Add(ref _items, done.Count);
+        // Durable now: answer every caller (continuations run asynchronously, never on this loop).
+        foreach (var item in done) item.Complete();
+        foreach (var (item, error) in failed) item.Fail(error);
+    }
+
+    private async ValueTask ResetConnectionAsync()
+    {
+        if (_connection is null) return;
+        try { await _connection.DisposeAsync(); } catch (Exception ex) { _logger.LogDebug(ex, "Closing the {Module} writer connection failed", Module); }
+        _connection = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        // Let what is queued commit, then stop.
+        if (_loop is not null)
+        {
+            try { await _loop.WaitAsync(TimeSpan.FromSeconds(10)); } catch (TimeoutException) { await _stopping.CancelAsync(); }
+        }
+        await _stopping.CancelAsync();
+        await ResetConnectionAsync();
+        _stopping.Dispose();
+    }
+
+    private abstract class WriteItem
+    {
+        public abstract bool CancellationRequested { get; }
+        public abstract bool IsCompleted { get; }
+        public abstract Task ExecuteAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+        public abstract void Complete();
+        public abstract void Fail(Exception exception);
+        public abstract void Cancel();
+    }
+
+    private sealed class WriteItem<T>(ModuleWriter writer, ModuleDbContext context, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+        : WriteItem
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+
+        public Task<T> Task => _completion.Task;
+        public override bool CancellationRequested => cancellationToken.IsCancellationRequested;
+        public override bool IsCompleted => _completion.Task.IsCompleted;
+
+        public override async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, CancellationToken stop)
+        {
+            var database = context.Database;
+            var autoSavepoints = database.AutoSavepointsEnabled;
+            database.SetDbConnection(connection, contextOwnsConnection: false);
+            try
+            {
+                await database.UseTransactionAsync(transaction, stop);
+                database.AutoSavepointsEnabled = false; // the writer already holds a savepoint for this item
+                _result = await work(stop);
+            }
+            finally
+            {
+                database.AutoSavepointsEnabled = autoSavepoints;
+                await database.UseTransactionAsync(null, CancellationToken.None);
+                // The context gets a connection of its own again (the writer's one stays with the writer).
+                database.SetDbConnection(writer.NewConnection(), contextOwnsConnection: true);
+            }
+        }
+
+        public override void Complete() => _completion.TrySetResult(_result);
+        public override void Fail(Exception exception) => _completion.TrySetException(exception);
+        public override void Cancel() => _completion.TrySetCanceled(cancellationToken);
+    }
+}
