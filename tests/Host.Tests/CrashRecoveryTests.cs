@@ -21,9 +21,9 @@ public sealed class CrashCollection
 [Collection(CrashCollection.Name)]
 public sealed class CrashRecoveryTests(ITestOutputHelper output)
 {
-    private const int Submissions = 1000;
-    private const int Concurrency = 8;
-    private const int KillAfterAnswers = 400;
+    private const int Submissions = 3000;
+    private const int Concurrency = 32;
+    private const int KillAfterAnswers = 1200;
     private static readonly TimeSpan QuiescenceTimeout = TimeSpan.FromMinutes(4);
 
     private enum Result { NotSent, Answered, Refused, NoAnswer }
@@ -42,7 +42,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     [SkippableTheory]
     [InlineData(Provider.Sqlite)]
     [InlineData(Provider.Postgres)]
-    public async Task Sigkill_in_the_middle_of_a_thousand_submissions_loses_no_answered_one_and_duplicates_nothing(Provider provider)
+    public async Task Sigkill_in_the_middle_of_three_thousand_submissions_32_at_a_time_loses_no_answered_one_and_duplicates_nothing(Provider provider)
     {
         var total = Stopwatch.StartNew();
         await using var store = await TestStore.CreateAsync(provider);
@@ -59,7 +59,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
                 .Select(i => new Attempt { Email = $"crash-{run}-{i:D4}@exemple-solaire.fr" }).ToArray();
 
             // Workers take the next submission, wait for a live host, and post it once (never retried: an unanswered
-            // submission must either exist once or not at all). The worker that sees answer #400 kills the host.
+            // submission must either exist once or not at all). The worker that sees answer #1200 kills the host.
             var target = Task.FromResult(host.BaseAddress);
             var states = new int[Submissions]; // 0 waiting, 1 in flight, 2 done
             var answered = 0;

@@ -62,6 +62,13 @@ public sealed class ModuleWriter : IAsyncDisposable
     private long _batches;
     private long _items;
 
+    /// <summary>
+    /// Fault injection for tests: runs after a batch is committed, before its callers are answered. When it throws, every
+    /// caller of that batch gets the error although its write is durable — what a caller sees when the process dies
+    /// between the commit and the answers.
+    /// </summary>
+    internal Func<ValueTask>? AfterCommit { get; set; }
+
     /// <summary>A connection like the writer's, for a context given back its own connection after a write.</summary>
     internal DbConnection NewConnection() => _connect();
 
@@ -193,6 +200,19 @@ public sealed class ModuleWriter : IAsyncDisposable
         }
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _items, done.Count);
+        if (AfterCommit is { } afterCommit)
+        {
+            try
+            {
+                await afterCommit();
+            }
+            catch (Exception ex)
+            {
+                foreach (var item in done) item.Fail(ex);
+                foreach (var (item, error) in failed) item.Fail(error);
+                return;
+            }
+        }
         // Durable now: answer every caller (continuations run asynchronously, never on this loop).
         foreach (var item in done) item.Complete();
         foreach (var (item, error) in failed) item.Fail(error);
