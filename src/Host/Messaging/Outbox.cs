@@ -12,7 +12,7 @@ namespace Tandem.Host.Messaging;
 
 /// <summary><c>Tandem:Outbox:*</c> settings.</summary>
 internal sealed record OutboxOptions(TimeSpan PollInterval, TimeSpan Lease, int BatchSize, TimeSpan MaxBackoff, TimeSpan Retention,
-    int Concurrency = 64, TimeSpan StartDelay = default)
+    int Concurrency = 64)
 {
     public static OutboxOptions From(IConfiguration configuration) => new(
         TimeSpan.FromMilliseconds(configuration.GetValue("Tandem:Outbox:PollIntervalMs", 1000)),
@@ -20,8 +20,7 @@ internal sealed record OutboxOptions(TimeSpan PollInterval, TimeSpan Lease, int 
         Math.Max(1, configuration.GetValue("Tandem:Outbox:BatchSize", 256)),
         TimeSpan.FromSeconds(configuration.GetValue("Tandem:Outbox:MaxBackoffSeconds", 300)),
         TimeSpan.FromDays(configuration.GetValue("Tandem:Outbox:RetentionDays", 7)),
-        Math.Max(1, configuration.GetValue("Tandem:Outbox:Concurrency", 64)),
-        TimeSpan.FromMilliseconds(configuration.GetValue("Tandem:Outbox:StartDelayMs", 0)));
+        Math.Max(1, configuration.GetValue("Tandem:Outbox:Concurrency", 64)));
 
     /// <summary>Exponential: 1 s, 2 s, 4 s… capped; never gives up (no message is lost), the cap keeps a poison message cheap.</summary>
     public TimeSpan Backoff(int attempts) =>
@@ -105,13 +104,8 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
 
     public TimeSpan InlineReservation => _options.Lease;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Left-over messages of a previous run can wait a moment: start-up (and the first requests) come first.
-        if (_options.StartDelay > TimeSpan.Zero)
-            await Task.Delay(_options.StartDelay, _clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        await Task.WhenAll(_databases.Values.Select(d => Task.Run(() => LoopAsync(d, stoppingToken), stoppingToken)));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(_databases.Values.Select(d => Task.Run(() => LoopAsync(d, stoppingToken), stoppingToken)));
 
     private ModuleDbContext Context(AsyncServiceScope scope, ModuleDatabase database) =>
         (ModuleDbContext)scope.ServiceProvider.GetRequiredService(database.ContextType);
