@@ -83,7 +83,24 @@ internal sealed class TestHost : IAsyncDisposable
             await using var admin = new NpgsqlConnection(_adminConnection);
             await admin.OpenAsync();
             await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", admin);
-            await drop.ExecuteNonQueryAsync();
+            // An autovacuum worker (a superuser process) on the fresh database cannot be terminated by the test role:
+            // it finishes within moments, so try again for a few seconds, then leave the database to the cluster.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await drop.ExecuteNonQueryAsync();
+                    break;
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 20)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(250));
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+                {
+                    break;
+                }
+            }
         }
     }
 }

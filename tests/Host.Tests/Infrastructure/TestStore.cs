@@ -225,7 +225,19 @@ internal sealed class PostgresStore : TestStore
         await connection.OpenAsync();
         // FORCE: a host that was SIGKILLed may leave a backend that PostgreSQL has not reaped yet.
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        // An autovacuum worker (a superuser process) cannot be terminated by the test role: it finishes within moments.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 20)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250));
+            }
+        }
     }
 }
 
