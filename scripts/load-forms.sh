@@ -18,9 +18,10 @@
 #   --host-arg ARG      extra host argument, repeatable (e.g. --host-arg --Tandem:Outbox:BatchSize=200)
 #   --floor-seconds S   how long the SQLite floor is measured (default 3)
 #   --drain-timeout S   how long to wait for the downstream backlog after the load (default 120)
-#   --counters FILE     record dotnet-counters (runtime, EF Core, Kestrel) during the load into FILE (csv)
-#   --trace FILE        record a dotnet-trace sample of every thread's stack during the load into FILE (.nettrace;
-#                       FILE.speedscope.json beside it; `Tandem.Load profile FILE.speedscope.json` summarises it)
+#   --counters FILE     record dotnet-counters (runtime, EF Core, Kestrel) during the load into FILE (csv) and print
+#                       their means (lock contention, GC, allocations, EF queries and SaveChanges per submission)
+#   --trace FILE        record a dotnet-trace sample of every thread's stack during the load into FILE (.nettrace,
+#                       and FILE.speedscope.json beside it) and print where the host's busy thread time went
 #   --keep              keep the temporary folder (publish, data, host log, wrk output)
 # Examples:
 #   scripts/load-forms.sh                                   # SQLite, max throughput
@@ -100,7 +101,7 @@ pg_database=""
 
 cleanup() {
   local pid
-  for pid in "${side_pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  for pid in "${side_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   if [ -n "$host_pid" ] && kill -0 "$host_pid" 2>/dev/null; then
     kill -TERM "$host_pid" 2>/dev/null || true
     wait "$host_pid" 2>/dev/null || true
@@ -197,23 +198,30 @@ form_json=$(curl -fsS -H "Authorization: Bearer $key" -H "Content-Type: applicat
 form=$(sed -n 's/.*"id":"\([^"]*\)".*/\1/p' <<<"$form_json")
 [ -n "$form" ] || { echo "unexpected answer to the form creation: $form_json" >&2; exit 1; }
 
-# 5. Optional recorders, attached to the running host.
-if [ -n "$counters_file" ]; then
-  "$counters_bin" collect -p "$host_pid" --format csv -o "$counters_file" --refresh-interval 1 \
-    --counters System.Runtime,Microsoft.AspNetCore.Hosting,Microsoft-AspNetCore-Server-Kestrel,Microsoft.EntityFrameworkCore \
-    >"$work/counters.log" 2>&1 &
-  side_pids+=($!)
-fi
-if [ -n "$trace_file" ]; then
-  "$trace_bin" collect -p "$host_pid" --profile dotnet-sampled-thread-time --format Speedscope -o "$trace_file" \
-    >"$work/trace.log" 2>&1 &
-  side_pids+=($!)
-fi
-[ ${#side_pids[@]} -eq 0 ] || sleep 2   # the recorders attach before the load starts
+# 5. Optional recorders, attached to the running host for the measured load (plus the 2 s they take to attach). They
+# stop by themselves (--duration): a background job of a script ignores SIGINT, so Ctrl-C could not stop them.
+record_seconds=$((duration + 3))
+[ -z "$rate" ] || record_seconds=$((warmup + duration + 3))   # the open loop's warm-up is part of its run
+record_for=$(printf '00:00:%02d:%02d' $((record_seconds / 60)) $((record_seconds % 60)))
+start_recorders() {
+  if [ -n "$counters_file" ]; then
+    "$counters_bin" collect -p "$host_pid" --format csv -o "$counters_file" --refresh-interval 1 --duration "$record_for" \
+      --counters System.Runtime,Microsoft.AspNetCore.Hosting,Microsoft-AspNetCore-Server-Kestrel,Microsoft.EntityFrameworkCore \
+      </dev/null >"$work/counters.log" 2>&1 &
+    side_pids+=($!)
+  fi
+  if [ -n "$trace_file" ]; then
+    "$trace_bin" collect -p "$host_pid" --profile dotnet-sampled-thread-time --format Speedscope -o "$trace_file" --duration "$record_for" \
+      </dev/null >"$work/trace.log" 2>&1 &
+    side_pids+=($!)
+  fi
+  [ ${#side_pids[@]} -eq 0 ] || sleep 2
+}
 
 # 6. The load.
 answers="$work/answers"
 if [ -n "$rate" ]; then
+  start_recorders
   dotnet "$load_tool" rate --url "$base" --form "$form" --rate "$rate" --duration "$duration" --warmup "$warmup" \
     --connections "${connections:-512}" --answers "$answers.rate" --out "$results"
   load_end=$(now_ms)
@@ -225,6 +233,7 @@ else
       wrk -t1 -c4 -d"${warmup}s" --timeout 30s -s "$root/scripts/load-forms.lua" "$base/f/$form" >"$work/wrk-warmup.txt" 2>&1 \
       || { cat "$work/wrk-warmup.txt" >&2; echo "wrk failed" >&2; exit 1; }
   fi
+  start_recorders
   echo "wrk -t$threads -c${connections:-32} -d${duration}s --timeout 30s --latency $base/f/$form"
   LOAD_FORM_PATH="/f/$form" LOAD_TAG="wrk" LOAD_ANSWERS="$answers.wrk" \
     wrk -t"$threads" -c"${connections:-32}" -d"${duration}s" --timeout 30s --latency -s "$root/scripts/load-forms.lua" "$base/f/$form" \
@@ -234,12 +243,22 @@ else
   grep '^wrk_' "$work/wrk.txt" | sed 's/^wrk_//' >>"$results"
 fi
 
-# 7. Stop the recorders (dotnet-trace converts to speedscope when it stops).
-for pid in "${side_pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
-for pid in "${side_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-side_pids=()
-[ -z "$counters_file" ] || echo "counters: $counters_file"
-[ -z "$trace_file" ] || echo "trace:    $trace_file ($(ls "${trace_file%.nettrace}"*.speedscope.json 2>/dev/null | head -1))"
+# 7. The recorders stop by themselves; dotnet-trace then converts its trace to speedscope.
+if [ ${#side_pids[@]} -gt 0 ]; then
+  echo "waiting for the recorders to finish ..."
+  for pid in "${side_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  side_pids=()
+fi
+if [ -n "$counters_file" ]; then
+  echo
+  dotnet "$load_tool" counters "$counters_file" --accepted-per-s "$(result accepted_per_s)" || true
+fi
+if [ -n "$trace_file" ]; then
+  speedscope=$(ls "${trace_file%.nettrace}"*.speedscope.json 2>/dev/null | head -1)
+  echo
+  if [ -n "$speedscope" ]; then dotnet "$load_tool" profile "$speedscope" --top 25 || true
+  else echo "no speedscope file next to $trace_file; dotnet-trace said:"; cat "$work/trace.log"; fi
+fi
 
 # 8. Drain and exactly-once check, read-only from the module databases.
 if [ -n "$postgres" ]; then verify_store=(--postgres "$pg_connection"); else verify_store=(--sqlite "$data"); fi

@@ -9,6 +9,8 @@ namespace Tandem.Load;
 /// rate    --url URL --form ID --rate N [--duration 15] [--warmup 3] [--connections 512] [--answers FILE] [--tag T]
 /// verify  (--sqlite DIR | --postgres CONNSTRING) [--answers FILE]... [--deadline 120] [--since-unix-ms MS]
 /// pg-create ADMIN_CONNSTRING   /   pg-drop ADMIN_CONNSTRING DATABASE
+/// profile FILE.speedscope.json [--top 30] [--dump-other AREA]  where the host's busy thread time went (see Profile)
+/// counters FILE.csv [--accepted-per-s N]                         means and maxima of the recorded dotnet-counters
 /// </code>
 /// </summary>
 internal static class Program
@@ -17,7 +19,7 @@ internal static class Program
     {
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
-            Console.WriteLine("usage: Tandem.Load floor|rate|verify|pg-create|pg-drop [options] (see docs/performance.md)");
+            Console.WriteLine("usage: Tandem.Load floor|rate|verify|profile|counters|pg-create|pg-drop [options] (see docs/performance.md)");
             return args.Length == 0 ? 2 : 0;
         }
         try
@@ -30,6 +32,8 @@ internal static class Program
                 "verify" => await Verification.RunAsync(options),
                 "pg-create" => await PostgresDatabase.CreateAsync(options),
                 "pg-drop" => await PostgresDatabase.DropAsync(options),
+                "profile" => Profile.Run(options),
+                "counters" => Counters.Run(options),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }
