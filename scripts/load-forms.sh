@@ -22,6 +22,9 @@
 #                       their means (lock contention, GC, allocations, EF queries and SaveChanges per submission)
 #   --trace FILE        record a dotnet-trace sample of every thread's stack during the load into FILE (.nettrace,
 #                       and FILE.speedscope.json beside it) and print where the host's busy thread time went
+#   --syscalls FILE     record with `perf trace -s` (Debian package linux-perf) the host's fsync and sleep system calls
+#                       during the load into FILE and print their count and time per accepted submission (SQLite's
+#                       busy handler sleeps in clock_nanosleep while another connection holds the write lock)
 #   --keep              keep the temporary folder (publish, data, host log, wrk output)
 # Examples:
 #   scripts/load-forms.sh                                   # SQLite, max throughput
@@ -43,6 +46,7 @@ floor_seconds=3
 drain_timeout=120
 counters_file=""
 trace_file=""
+syscalls_file=""
 keep=0
 host_args=()
 publish_args=()
@@ -64,6 +68,7 @@ while [ $# -gt 0 ]; do
     --drain-timeout) drain_timeout=${2:?}; shift 2 ;;
     --counters) counters_file=${2:?}; shift 2 ;;
     --trace) trace_file=${2:?}; shift 2 ;;
+    --syscalls) syscalls_file=${2:?}; shift 2 ;;
     --keep) keep=1; shift ;;
     -h|--help) usage 0 ;;
     --) shift; publish_args=("$@"); break ;;
@@ -85,6 +90,9 @@ tool() { command -v "$1" 2>/dev/null || { [ -x "$tools_dir/$1" ] && echo "$tools
 if [ -n "$counters_file" ]; then
   counters_bin=$(tool dotnet-counters)
   [ -n "$counters_bin" ] || missing dotnet-counters "dotnet tool install --global dotnet-counters --version 10.0.750501"
+fi
+if [ -n "$syscalls_file" ]; then
+  command -v perf >/dev/null || missing perf "apt-get install -y linux-perf"
 fi
 if [ -n "$trace_file" ]; then
   trace_bin=$(tool dotnet-trace)
@@ -215,6 +223,11 @@ start_recorders() {
       </dev/null >"$work/trace.log" 2>&1 &
     side_pids+=($!)
   fi
+  if [ -n "$syscalls_file" ]; then
+    timeout -s INT "$record_seconds" perf trace -s -p "$host_pid" -e fsync,fdatasync,clock_nanosleep,nanosleep,pwrite64 \
+      -o "$syscalls_file" </dev/null >"$work/perf.log" 2>&1 &
+    side_pids+=($!)
+  fi
   [ ${#side_pids[@]} -eq 0 ] || sleep 2
 }
 
@@ -252,6 +265,15 @@ fi
 if [ -n "$counters_file" ]; then
   echo
   dotnet "$load_tool" counters "$counters_file" --accepted-per-s "$(result accepted_per_s)" || true
+fi
+if [ -n "$syscalls_file" ]; then
+  echo
+  echo "system calls of the host during the load (perf trace -s, all threads, ${record_seconds} s; per submission: ÷ $(result accepted) accepted):"
+  awk -v n="$(result accepted)" '
+    $1 ~ /^[a-z_0-9]+$/ && $2 ~ /^[0-9]+$/ && NF >= 8 { calls[$1] += $2; ms[$1] += $4 }
+    END {
+      for (s in calls) printf "  %-16s %8d calls  %6.1f per submission  %8.2f s in total  avg %7.2f ms\n", s, calls[s], (n > 0 ? calls[s] / n : 0), ms[s] / 1000, ms[s] / calls[s]
+    }' "$syscalls_file" | sort -k5 -nr
 fi
 if [ -n "$trace_file" ]; then
   speedscope=$(ls "${trace_file%.nettrace}"*.speedscope.json 2>/dev/null | head -1)
