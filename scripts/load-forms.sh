@@ -22,9 +22,9 @@
 #                       their means (lock contention, GC, allocations, EF queries and SaveChanges per submission)
 #   --trace FILE        record a dotnet-trace sample of every thread's stack during the load into FILE (.nettrace,
 #                       and FILE.speedscope.json beside it) and print where the host's busy thread time went
-#   --syscalls FILE     record with `perf trace -s` (Debian package linux-perf) the host's fsync and sleep system calls
-#                       during the load into FILE and print their count and time per accepted submission (SQLite's
-#                       busy handler sleeps in clock_nanosleep while another connection holds the write lock)
+#   --syscalls FILE     run the host under `perf trace -s` (Debian package linux-perf): its fsync and sleep system calls
+#                       over its whole life (all threads, start-up and drain included) into FILE, printed per stored
+#                       submission (SQLite's busy handler sleeps in clock_nanosleep while another connection writes)
 #   --keep              keep the temporary folder (publish, data, host log, wrk output)
 # Examples:
 #   scripts/load-forms.sh                                   # SQLite, max throughput
@@ -104,16 +104,24 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/tandem-load.XXXXXX")"
 results="$work/results.txt"
 : >"$results"
 host_pid=""
+launcher_pid=""
 side_pids=()
 pg_database=""
+
+stop_host() {
+  if [ -n "$host_pid" ] && kill -0 "$host_pid" 2>/dev/null; then
+    kill -TERM "$host_pid" 2>/dev/null || true
+    while kill -0 "$host_pid" 2>/dev/null; do sleep 0.1; done
+  fi
+  [ -z "$launcher_pid" ] || wait "$launcher_pid" 2>/dev/null || true
+  host_pid=""
+  launcher_pid=""
+}
 
 cleanup() {
   local pid
   for pid in "${side_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-  if [ -n "$host_pid" ] && kill -0 "$host_pid" 2>/dev/null; then
-    kill -TERM "$host_pid" 2>/dev/null || true
-    wait "$host_pid" 2>/dev/null || true
-  fi
+  stop_host
   if [ -n "$pg_database" ] && [ "$keep" = 0 ]; then
     dotnet "$load_tool" pg-drop "$postgres" "$pg_database" >/dev/null 2>&1 || echo "could not drop database $pg_database" >&2
   fi
@@ -183,17 +191,26 @@ fi
 key="load-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 port=$(free_port)
 base="http://127.0.0.1:$port"
+# Under perf trace, perf is the parent: it follows every thread the host creates (attaching later with -p would miss
+# the thread-pool threads created afterwards) and writes its summary when the host exits.
+launcher=()
+[ -z "$syscalls_file" ] || launcher=(perf trace -s -e fsync,fdatasync,clock_nanosleep,nanosleep -o "$syscalls_file" --)
 env -u ASPNETCORE_URLS ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production TANDEM_BOOTSTRAP_API_KEY="$key" \
-  "${host[@]}" run --urls "$base" "${store_args[@]}" \
+  "${launcher[@]}" "${host[@]}" run --urls "$base" "${store_args[@]}" \
   --Tandem:RateLimits:Public:PermitLimit=1000000000 --Tandem:RateLimits:Public:WindowSeconds=1 \
   "${host_args[@]}" >"$work/host.log" 2>&1 &
-host_pid=$!
+launcher_pid=$!
+host_pid=$launcher_pid
 deadline=$((SECONDS + 120))
 until curl -fsS -o /dev/null --max-time 2 "$base/health/ready" 2>/dev/null; do
   kill -0 "$host_pid" 2>/dev/null || { cat "$work/host.log" >&2; echo "the host exited before it was ready" >&2; exit 1; }
   [ $SECONDS -lt $deadline ] || { cat "$work/host.log" >&2; echo "the host was not ready after 120 s" >&2; exit 1; }
   sleep 0.1
 done
+if [ -n "$syscalls_file" ]; then
+  host_pid=$(pgrep -P "$launcher_pid" -n || true)
+  [ -n "$host_pid" ] || { echo "could not find the host under perf (pid $launcher_pid)" >&2; exit 1; }
+fi
 echo "host:    pid $host_pid on $base"
 
 # 4. A form with email and phone fields, a consent and the callback choice, made through the API.
@@ -221,11 +238,6 @@ start_recorders() {
   if [ -n "$trace_file" ]; then
     "$trace_bin" collect -p "$host_pid" --profile dotnet-sampled-thread-time --format Speedscope -o "$trace_file" --duration "$record_for" \
       </dev/null >"$work/trace.log" 2>&1 &
-    side_pids+=($!)
-  fi
-  if [ -n "$syscalls_file" ]; then
-    timeout -s INT "$record_seconds" perf trace -s -p "$host_pid" -e fsync,fdatasync,clock_nanosleep,nanosleep,pwrite64 \
-      -o "$syscalls_file" </dev/null >"$work/perf.log" 2>&1 &
     side_pids+=($!)
   fi
   [ ${#side_pids[@]} -eq 0 ] || sleep 2
@@ -266,15 +278,6 @@ if [ -n "$counters_file" ]; then
   echo
   dotnet "$load_tool" counters "$counters_file" --accepted-per-s "$(result accepted_per_s)" || true
 fi
-if [ -n "$syscalls_file" ]; then
-  echo
-  echo "system calls of the host during the load (perf trace -s, all threads, ${record_seconds} s; per submission: ÷ $(result accepted) accepted):"
-  awk -v n="$(result accepted)" '
-    $1 ~ /^[a-z_0-9]+$/ && $2 ~ /^[0-9]+$/ && NF >= 8 { calls[$1] += $2; ms[$1] += $4 }
-    END {
-      for (s in calls) printf "  %-16s %8d calls  %6.1f per submission  %8.2f s in total  avg %7.2f ms\n", s, calls[s], (n > 0 ? calls[s] / n : 0), ms[s] / 1000, ms[s] / calls[s]
-    }' "$syscalls_file" | sort -k5 -nr
-fi
 if [ -n "$trace_file" ]; then
   speedscope=$(ls "${trace_file%.nettrace}"*.speedscope.json 2>/dev/null | head -1)
   echo
@@ -291,6 +294,16 @@ dotnet "$load_tool" verify "${verify_store[@]}" "${answer_files[@]}" --since-uni
 verified=$?
 set -e
 load_end_avg=$(loadavg)
+if [ -n "$syscalls_file" ]; then
+  stop_host   # perf trace writes its summary when the host exits
+  echo
+  echo "system calls of the host over its life (perf trace -s, all threads; per submission: ÷ $(result stored) stored):"
+  awk -v n="$(result stored)" '
+    $1 ~ /^[a-z_0-9]+$/ && $2 ~ /^[0-9]+$/ && NF >= 8 { calls[$1] += $2; ms[$1] += $4 }
+    END {
+      for (s in calls) printf "  %-16s %8d calls  %6.1f per submission  %8.2f s in total  avg %7.2f ms\n", s, calls[s], (n > 0 ? calls[s] / n : 0), ms[s] / 1000, ms[s] / calls[s]
+    }' "$syscalls_file" | sort -k5 -nr
+fi
 host_errors=$(grep -cE '^(fail|crit):' "$work/host.log" || true)
 host_warnings=$(grep -cE '^warn:' "$work/host.log" || true)
 
