@@ -111,7 +111,12 @@ pg_database=""
 stop_host() {
   if [ -n "$host_pid" ] && kill -0 "$host_pid" 2>/dev/null; then
     kill -TERM "$host_pid" 2>/dev/null || true
-    while kill -0 "$host_pid" 2>/dev/null; do sleep 0.1; done
+    local waited=0
+    while kill -0 "$host_pid" 2>/dev/null; do
+      sleep 0.1
+      waited=$((waited + 1))
+      [ "$waited" -lt 300 ] || { echo "the host did not stop within 30 s of SIGTERM: killed" >&2; kill -KILL "$host_pid" 2>/dev/null || true; }
+    done
   fi
   [ -z "$launcher_pid" ] || wait "$launcher_pid" 2>/dev/null || true
   host_pid=""
