@@ -210,7 +210,9 @@ internal sealed class SubmitFormHandler(
         // The submission and its announcement are committed: from here on nothing is lost. Publishing now,
         // in the request, lets the answer carry the lead id; if it fails, the outbox retries later.
         string? leadId = null;
-        if (await dispatcher.DispatchInlineAsync(ContentModule.ModuleName, messageId, submitted, cancellationToken))
+        // Not cancelled with the request: a client that hangs up now would otherwise leave the message reserved until the
+        // reservation expires, and the lead would appear only then.
+        if (await dispatcher.DispatchInlineAsync(ContentModule.ModuleName, messageId, submitted, CancellationToken.None))
         {
             try
             {
