@@ -20,14 +20,16 @@ internal static partial class LandingPages
     {
         api.MapCreate<CreateLandingPage, CreatedLandingPage>("/landing-pages", created => $"/api/content/landing-pages/{created.Id}").WithName("CreateLandingPage").WithSummary("Create a landing page showing a form");
 
-        root.MapGet("/p/{slug}", async (string slug, ContentDbContext db, CancellationToken ct) =>
+        root.MapGet("/p/{slug}", async (string slug, HttpRequest request, ContentDbContext db, CancellationToken ct) =>
         {
             var page = await db.LandingPages.AsNoTracking().FirstOrDefaultAsync(p => p.Slug == slug, ct);
             if (page is null) throw new NotFoundException("Landing page", slug);
             var form = await db.Forms.AsNoTracking().FirstAsync(f => f.Id == page.FormId, ct);
-            // Counted with one UPDATE so that concurrent views never lose a visit (in the module's group commit).
-            await db.WriteAsync(c => db.LandingPages.Where(p => p.Id == page.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Visits, p => p.Visits + 1), c), ct);
+            // Counted with one UPDATE so that concurrent views never lose a visit (in the module's group commit);
+            // a HEAD (a link checker) is no view.
+            if (!request.IsHead())
+                await db.WriteAsync(c => db.LandingPages.Where(p => p.Id == page.Id)
+                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.Visits, p => p.Visits + 1), c), ct);
             return Results.Content(FormPage.Render(page, form, values: null, errors: null), "text/html; charset=utf-8");
         }).WithName("ViewLandingPage").WithSummary("A landing page (public; each view counts as a visit)")
           .RequireRateLimiting("public").AllowAnonymous();

@@ -98,16 +98,37 @@ internal static class SubmitForm
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var property in document.RootElement.EnumerateObject())
             {
+                // The parser checks the structure, not the text inside strings: that is decoded here.
+                if (!TryText(() => property.Name, out var name))
+                    throw ValidationFailedException.For("body", "A field name is not valid text (invalid UTF-8 or an unpaired surrogate).");
                 switch (property.Value.ValueKind)
                 {
-                    case JsonValueKind.String: values[property.Name] = property.Value.GetString()!; break;
-                    case JsonValueKind.True: values[property.Name] = "on"; break;
-                    case JsonValueKind.Number: values[property.Name] = property.Value.GetRawText(); break;
+                    case JsonValueKind.String:
+                        values[name] = TryText(() => property.Value.GetString()!, out var text) ? text
+                            : throw ValidationFailedException.For(name, "Not valid text: invalid UTF-8 or an unpaired UTF-16 surrogate.");
+                        break;
+                    case JsonValueKind.True: values[name] = "on"; break;
+                    case JsonValueKind.Number: values[name] = property.Value.GetRawText(); break;
                     case JsonValueKind.False or JsonValueKind.Null: break;
-                    default: throw ValidationFailedException.For(property.Name, "Must be a string, a number or a boolean.");
+                    default: throw ValidationFailedException.For(name, "Must be a string, a number or a boolean.");
                 }
             }
             return values;
+        }
+    }
+
+    /// <summary>Decodes a JSON string; false when it is not valid UTF-8 or holds an unpaired surrogate escape.</summary>
+    private static bool TryText(Func<string> decode, out string text)
+    {
+        try
+        {
+            text = decode();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
         }
     }
 
