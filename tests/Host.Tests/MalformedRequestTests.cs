@@ -97,8 +97,9 @@ public sealed partial class MalformedRequestTests(SharedHosts hosts, ITestOutput
         output.WriteLine($"{sent} malformed requests sent to {provider}; {failures.Count} bad answers");
         Assert.True(failures.Count == 0, $"{failures.Count} of {sent} malformed requests were not answered with a clean 4xx:\n"
             + string.Join('\n', failures.Take(40)) + $"\nHost output:\n{host.Output}");
-        Assert.Equal(submissionsBefore, await store.ScalarAsync("Content", submissions));
-        Assert.Equal(leadsBefore, await store.ScalarAsync("Leads", leads));
+        var stored = await TandemApi.GetJsonAsync(host.Http, "/api/leads?pageSize=500");
+        Assert.True(submissionsBefore == await store.ScalarAsync("Content", submissions), $"a malformed request was stored as a submission; leads: {stored.ToJsonString()}");
+        Assert.True(leadsBefore == await store.ScalarAsync("Leads", leads), $"a malformed request was stored as a lead; leads: {stored.ToJsonString()}");
         host.AssertNoErrorsLogged();
         var traces = host.LogEntries.Where(e => StackFrame().IsMatch(e)).ToList();
         Assert.True(traces.Count == 0, $"bad input is logged without a stack trace:\n{string.Join('\n', traces.Take(3))}");

@@ -37,7 +37,7 @@ public sealed class SmallTruthsTests(SharedHosts hosts) : IClassFixture<SharedHo
         await Create(host.Http, "/api/content/landing-pages", new { slug = "rappel-" + Unique(), title = "Rappel", body = "Texte", formId = form.Str("id") });
         await Create(host.Anonymous, $"/f/{form.Str("id")}", new { email = $"location.{Unique()}@exemple-solaire.fr", callback = true }, "submissionId");
         var lead = await Create(host.Http, "/api/leads", new { email = $"location.{Unique()}@exemple-solaire.fr", source = new { channel = "api" } });
-        await Create(host.Http, "/api/prospects", new { leadId = lead.Str("id") });
+        await Create(host.Http, "/api/prospects", new { leadId = lead.Str("id") }, "prospectId");
 
         foreach (var (location, id, what) in created)
         {

@@ -96,7 +96,7 @@ internal sealed class HttpGuard(RequestDelegate next, HttpGuardOptions options, 
                 "Paths and query parameters may not contain control characters such as NUL.");
         if (request.ContentType is { Length: > 0 } contentType && !CharsetIsKnown(contentType))
             return RefuseAsync(context, 415, "unsupported-media-type", "This content type is not accepted here.",
-                "The charset named in Content-Type is unknown; send the body in UTF-8.");
+                "The charset named in Content-Type cannot be read here; send the body in UTF-8 (JSON is always UTF-8).");
         return next(context);
     }
 
@@ -134,9 +134,13 @@ internal sealed class HttpGuard(RequestDelegate next, HttpGuardOptions options, 
     /// <summary>C0 and C1 controls and DEL: never part of a path or a search a person typed, and PostgreSQL cannot even compare a NUL.</summary>
     private static bool HasControlCharacters(string? value) => value is not null && value.Any(char.IsControl);
 
+    /// <summary>A charset that can be decoded; for JSON, UTF-8 only (RFC 8259), so that every endpoint reads the same bytes the same way.</summary>
     private static bool CharsetIsKnown(string contentType)
     {
         if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || media.Charset is not { Length: > 0 } charset) return true;
+        var json = media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || media.MediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+        if (json) return charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("\"utf-8\"", StringComparison.OrdinalIgnoreCase);
         try
         {
             _ = Encoding.GetEncoding(charset.ToString().Trim('"'));

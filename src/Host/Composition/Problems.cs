@@ -152,7 +152,7 @@ internal static partial class ClientErrors
         return problem;
     }
 
-    private static ProblemDetails TooLarge(HttpContext http)
+    public static ProblemDetails TooLarge(HttpContext http)
     {
         var limit = http.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
         return new ProblemDetails

@@ -110,6 +110,8 @@ public static class TandemApp
                 };
                 ctx.ProblemDetails.Type = ProblemExceptionHandler.TypeBase + type;
                 ctx.ProblemDetails.Title = title;
+                if (ctx.ProblemDetails.Status == 413 && ctx.ProblemDetails.Detail is null)
+                    ctx.ProblemDetails.Detail = ClientErrors.TooLarge(ctx.HttpContext).Detail;
                 if (ctx.ProblemDetails.Status == 415 && ctx.ProblemDetails.Detail is null)
                     ctx.ProblemDetails.Detail = ctx.HttpContext.Request.Path.StartsWithSegments("/api")
                         ? "Send the body as JSON, with 'Content-Type: application/json'."

@@ -19,6 +19,8 @@ internal static partial class LandingPages
     public static void Map(IEndpointRouteBuilder api, IEndpointRouteBuilder root)
     {
         api.MapCreate<CreateLandingPage, CreatedLandingPage>("/landing-pages", created => $"/api/content/landing-pages/{created.Id}").WithName("CreateLandingPage").WithSummary("Create a landing page showing a form");
+        api.MapGet("/landing-pages/{id}", async (string id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new GetLandingPage(id), ct)))
+            .WithName("GetLandingPage").WithSummary("One landing page with its visit count");
 
         root.MapGet("/p/{slug}", async (string slug, HttpRequest request, ContentDbContext db, CancellationToken ct) =>
         {
@@ -40,12 +42,23 @@ internal sealed class CreateLandingPageValidator : IValidator<CreateLandingPage>
 {
     public void Validate(CreateLandingPage m, ValidationErrors errors)
     {
-        errors.Required("slug", m.Slug).MaxLength("slug", m.Slug, 120)
-            .Required("title", m.Title).MaxLength("title", m.Title, 300)
-            .Required("formId", m.FormId);
-        if (!string.IsNullOrEmpty(m.Slug) && !LandingPages.SlugPattern().IsMatch(m.Slug))
+        errors.Required("slug", m.Slug).MaxLength("slug", m.Slug, Limits.Slug)
+            .Required("title", m.Title).SingleLine("title", m.Title, Limits.Title)
+            .Required("formId", m.FormId).SingleLine("formId", m.FormId, Limits.Id)
+            .SingleLine("campaignId", m.CampaignId, Limits.Id)
+            .MultiLine("body", m.Body, Limits.Body);
+        if (m.Slug is { Length: > 0 and <= Limits.Slug } && !LandingPages.SlugPattern().IsMatch(m.Slug))
             errors.Add("slug", "Lower-case letters, digits and single hyphens, e.g. 'guide-energie-solaire'.");
-        errors.MaxLength("body", m.Body, 100_000);
+    }
+}
+
+internal sealed class GetLandingPageHandler(ContentDbContext db) : IQueryHandler<GetLandingPage, LandingPageDetails>
+{
+    public async ValueTask<LandingPageDetails> Handle(GetLandingPage query, CancellationToken cancellationToken)
+    {
+        var p = await db.LandingPages.AsNoTracking().FirstOrDefaultAsync(x => x.Id == query.Id, cancellationToken)
+            ?? throw new NotFoundException("Landing page", query.Id);
+        return new LandingPageDetails(p.Id, p.Slug, $"/p/{p.Slug}", p.Title, p.Body, p.FormId, p.CampaignId, p.Visits, p.CreatedAt);
     }
 }
 
