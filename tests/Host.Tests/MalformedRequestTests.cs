@@ -55,6 +55,7 @@ public sealed partial class MalformedRequestTests(SharedHosts hosts, ITestOutput
 
         var failures = new List<string>();
         var sent = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         async Task Check(string method, string path, Func<HttpContent?> body, string label, Action<HttpRequestMessage>? configure = null, bool serverLevel = false)
         {
             using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = body() };
@@ -94,7 +95,7 @@ public sealed partial class MalformedRequestTests(SharedHosts hosts, ITestOutput
             foreach (var path in new[] { "/api/leads", $"/p/{content.Slug}", $"/f/{content.FormId}" })
                 await Check(path.StartsWith("/f/", StringComparison.Ordinal) ? "POST" : "GET", path, () => Raw("{}", Json), label, configure);
 
-        output.WriteLine($"{sent} malformed requests sent to {provider}; {failures.Count} bad answers");
+        output.WriteLine($"{sent} malformed requests sent to {provider} in {clock.Elapsed.TotalSeconds:0.0} s; {failures.Count} bad answers");
         Assert.True(failures.Count == 0, $"{failures.Count} of {sent} malformed requests were not answered with a clean 4xx:\n"
             + string.Join('\n', failures.Take(40)) + $"\nHost output:\n{host.Output}");
         var stored = await TandemApi.GetJsonAsync(host.Http, "/api/leads?pageSize=500");
