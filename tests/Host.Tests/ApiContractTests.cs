@@ -201,7 +201,11 @@ public sealed class RateLimitTests
             using var allowed = await host.Anonymous.GetAsync("/p/no-such-page");
             statuses.Add(allowed.StatusCode);
         }
-        using var limited = await host.Anonymous.PostAsJsonAsync("/f/no-such-form", new { email = "a@exemple-solaire.fr" });
+        // Forwarded headers are not trusted unless Tandem:ForwardedHeaders:KnownProxies says so: claiming to be
+        // another visitor does not escape the limit.
+        using var spoofed = new HttpRequestMessage(HttpMethod.Post, "/f/no-such-form") { Content = JsonContent.Create(new { email = "a@exemple-solaire.fr" }) };
+        spoofed.Headers.TryAddWithoutValidation("X-Forwarded-For", "203.0.113.99");
+        using var limited = await host.Anonymous.SendAsync(spoofed);
 
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.NotFound, s));
         await TandemApi.AssertProblemAsync(limited, HttpStatusCode.TooManyRequests, "rate-limited");

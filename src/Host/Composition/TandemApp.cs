@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Mediator;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Tandem.Host.Access;
 using Tandem.Host.Messaging;
@@ -27,6 +28,11 @@ public static class TandemApp
         var configuration = builder.Configuration;
         var services = builder.Services;
 
+        var guard = HttpGuardOptions.From(configuration);
+        // Kestrel refuses longer request lines with a bare 414 before any middleware runs; below this, HttpGuard
+        // answers a URL that is too long with a problem.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestLineSize = HttpGuardOptions.KestrelRequestLineLimit);
+
         var modules = new ModuleCatalog(configuration);
         var missing = modules.MissingDependencies();
         if (missing.Count > 0) throw new ModuleDependencyException(missing);
@@ -35,6 +41,8 @@ public static class TandemApp
         services.AddSingleton<IModuleState>(modules);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Readiness>();
+        services.AddSingleton(guard);
+        if (guard.KnownProxies.Count > 0) services.Configure<ForwardedHeadersOptions>(guard.Configure);
         services.AddMemoryCache();
         // Kept beside the data so that restarts keep the same keys (the web UI's cookies will rely on them).
         services.AddDataProtection().SetApplicationName("Tandem")
@@ -87,10 +95,28 @@ public static class TandemApp
         {
             // Our own stable types everywhere, also for the framework's own answers (404 route, 405, 415…).
             if (ctx.ProblemDetails.Type is null || ctx.ProblemDetails.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
-                ctx.ProblemDetails.Type = ProblemExceptionHandler.TypeBase + (ctx.ProblemDetails.Status switch
             {
-                404 => "not-found", 405 => "method-not-allowed", 415 => "unsupported-media-type", 429 => "rate-limited", _ => "http-" + ctx.ProblemDetails.Status,
-            });
+                // The framework's own answers (no route, wrong method, wrong content type…), with a title a person understands.
+                (var type, var title) = ctx.ProblemDetails.Status switch
+                {
+                    400 => ("bad-request", "The request could not be read."),
+                    404 => ("not-found", "Nothing lives at this address."),
+                    405 => ("method-not-allowed", "This method is not allowed here."),
+                    413 => ("payload-too-large", "The request is too large."),
+                    414 => ("uri-too-long", "The URL is too long."),
+                    415 => ("unsupported-media-type", "This content type is not accepted here."),
+                    429 => ("rate-limited", "Too many requests."),
+                    var status => ("http-" + status, ctx.ProblemDetails.Title),
+                };
+                ctx.ProblemDetails.Type = ProblemExceptionHandler.TypeBase + type;
+                ctx.ProblemDetails.Title = title;
+                if (ctx.ProblemDetails.Status == 413 && ctx.ProblemDetails.Detail is null)
+                    ctx.ProblemDetails.Detail = ClientErrors.TooLarge(ctx.HttpContext).Detail;
+                if (ctx.ProblemDetails.Status == 415 && ctx.ProblemDetails.Detail is null)
+                    ctx.ProblemDetails.Detail = ctx.HttpContext.Request.Path.StartsWithSegments("/api")
+                        ? "Send the body as JSON, with 'Content-Type: application/json'."
+                        : "Send the body as JSON (application/json) or as a form post (application/x-www-form-urlencoded).";
+            }
             ctx.ProblemDetails.Extensions.Remove("traceId");
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -124,8 +150,12 @@ public static class TandemApp
 
         overrideServices?.Invoke(services);
         var app = builder.Build();
+        if (guard.KnownProxies.Count > 0) app.UseForwardedHeaders();
+        app.UseMiddleware<HttpGuard>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Explicitly after HttpGuard, which serves HEAD with the GET endpoints before a route is chosen.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -136,7 +166,9 @@ public static class TandemApp
             ? Results.Ok(new { status = "ready" })
             : Results.Json(new { status = "starting" }, statusCode: 503)).ExcludeFromDescription();
 
-        var api = app.MapGroup("/api").RequireAuthorization("api");
+        // API bodies are capped (1 MiB by default); an endpoint that needs more declares its own RequestSizeLimit, which wins.
+        var api = app.MapGroup("/api").RequireAuthorization("api")
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(guard.ApiBodyBytes));
         api.MapGet("/modules", (ModuleCatalog catalog) =>
             ModuleCatalog.All.Select(m => new { name = m.Name, enabled = catalog.IsEnabled(m.Name), requires = m.Requires })).WithName("ListModules");
 

@@ -67,6 +67,9 @@ internal sealed class HostProcess : IAsyncDisposable
             && e.Contains("SELECT \"MigrationId\", \"ProductVersion\"", StringComparison.Ordinal)))
         .ToList();
 
+    /// <summary>Every console-logger entry the host wrote so far (first line and its indented continuation).</summary>
+    public IReadOnlyList<string> LogEntries => _log.Entries().ToList();
+
     /// <summary>Fails with the host's output when it logged an error (a 4xx for bad input is never logged as one).</summary>
     public void AssertNoErrorsLogged()
     {

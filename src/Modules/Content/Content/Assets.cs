@@ -1,4 +1,5 @@
 using Mediator;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,19 +15,35 @@ internal static class Assets
     public static readonly string[] Kinds = ["guide", "whitepaper", "case-study", "webinar", "checklist", "video"];
     public static readonly string[] JourneyStages = ["awareness", "consideration", "decision"];
 
-    public static void Map(IEndpointRouteBuilder api) =>
+    public static void Map(IEndpointRouteBuilder api)
+    {
         api.MapCreate<CreateAsset, Created>("/assets", created => $"/api/content/assets/{created.Id}").WithName("CreateAsset").WithSummary("Create a gated content asset");
+        api.MapGet("/assets/{id}", async (string id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new GetAsset(id), ct)))
+            .WithName("GetAsset").WithSummary("One gated content asset");
+    }
 }
 
 internal sealed class CreateAssetValidator : IValidator<CreateAsset>
 {
     public void Validate(CreateAsset m, ValidationErrors errors)
     {
-        errors.Required("title", m.Title).MaxLength("title", m.Title, 300)
+        errors.Required("title", m.Title).SingleLine("title", m.Title, Limits.Title)
             .Required("kind", m.Kind).OneOf("kind", m.Kind, Assets.Kinds)
-            .Required("journeyStage", m.JourneyStage).OneOf("journeyStage", m.JourneyStage, Assets.JourneyStages);
-        if (m.Url is not null && !Uri.TryCreate(m.Url, UriKind.Absolute, out _))
-            errors.Add("url", "Must be an absolute URL.");
+            .Required("journeyStage", m.JourneyStage).OneOf("journeyStage", m.JourneyStage, Assets.JourneyStages)
+            .SingleLine("url", m.Url, Limits.Url);
+        // Shown as a link to visitors one day: only web addresses, never javascript: or data:.
+        if (m.Url is { Length: <= Limits.Url } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+            errors.Add("url", "Must be an absolute http or https URL.");
+    }
+}
+
+internal sealed class GetAssetHandler(ContentDbContext db) : IQueryHandler<GetAsset, AssetDetails>
+{
+    public async ValueTask<AssetDetails> Handle(GetAsset query, CancellationToken cancellationToken)
+    {
+        var a = await db.Assets.AsNoTracking().FirstOrDefaultAsync(x => x.Id == query.Id, cancellationToken)
+            ?? throw new NotFoundException("Asset", query.Id);
+        return new AssetDetails(a.Id, a.Title, a.Kind, a.JourneyStage, a.Url, a.CreatedAt);
     }
 }
 

@@ -1,4 +1,5 @@
 using Mediator;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -13,15 +14,19 @@ internal static class Campaigns
 {
     public static readonly string[] Channels = ["content", "seo", "social", "event", "paid", "email", "referral", "outbound"];
 
-    public static void Map(IEndpointRouteBuilder api) =>
+    public static void Map(IEndpointRouteBuilder api)
+    {
         api.MapCreate<CreateCampaign, Created>("/campaigns", created => $"/api/content/campaigns/{created.Id}").WithName("CreateCampaign").WithSummary("Create a campaign");
+        api.MapGet("/campaigns/{id}", async (string id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new GetCampaign(id), ct)))
+            .WithName("GetCampaign").WithSummary("One campaign");
+    }
 }
 
 internal sealed class CreateCampaignValidator : IValidator<CreateCampaign>
 {
     public void Validate(CreateCampaign m, ValidationErrors errors)
     {
-        errors.Required("name", m.Name).MaxLength("name", m.Name, 200)
+        errors.Required("name", m.Name).SingleLine("name", m.Name, Limits.Name)
             .Required("channel", m.Channel).OneOf("channel", m.Channel, Campaigns.Channels);
         if (m.Cost is { } cost)
         {
@@ -31,6 +36,16 @@ internal sealed class CreateCampaignValidator : IValidator<CreateCampaign>
         }
         if (m.StartsOn is { } start && m.EndsOn is { } end && end < start)
             errors.Add("endsOn", "Must not be before startsOn.");
+    }
+}
+
+internal sealed class GetCampaignHandler(ContentDbContext db) : IQueryHandler<GetCampaign, CampaignDetails>
+{
+    public async ValueTask<CampaignDetails> Handle(GetCampaign query, CancellationToken cancellationToken)
+    {
+        var c = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(x => x.Id == query.Id, cancellationToken)
+            ?? throw new NotFoundException("Campaign", query.Id);
+        return new CampaignDetails(c.Id, c.Name, c.Channel, c.CostAmount is { } amount ? new Money(amount, c.CostCurrency!) : null, c.StartsOn, c.EndsOn, c.CreatedAt);
     }
 }
 

@@ -29,6 +29,7 @@ public sealed class ContentModule : IModule
         Forms.Map(api);
         LandingPages.Map(api, root);
         SubmitForm.Map(root);
+        Submissions.Map(api);
     }
 }
 

@@ -21,7 +21,7 @@ internal static class FormPage
             html.Append("<div role=\"alert\" class=\"errors\"><ul>");
             foreach (var (field, messages) in errors)
                 foreach (var message in messages)
-                    html.Append("<li>").Append(E(field)).Append(": ").Append(E(message)).Append("</li>");
+                    html.Append("<li>").Append(E(Label(form, field))).Append(": ").Append(E(message)).Append("</li>");
             html.Append("</ul></div>");
         }
         html.Append("<form method=\"post\" action=\"/f/").Append(E(form.Id)).Append("\">");
@@ -72,6 +72,20 @@ internal static class FormPage
         return html.ToString();
     }
 
+    /// <summary>What the visitor sees for a field in the list of errors: its label, a consent's wording, never the raw key.</summary>
+    private static string Label(Form form, string key)
+    {
+        if (form.Fields.FirstOrDefault(f => f.Name == key) is { } field) return field.Label;
+        if (key.StartsWith("consent.", StringComparison.Ordinal)
+            && form.Consents.FirstOrDefault(c => "consent." + c.Purpose == key) is { } consent) return consent.Text;
+        return key switch
+        {
+            "callback" => "Rappel / Callback",
+            "utm_source" or "utm_medium" or "utm_campaign" => "Lien de campagne / Campaign link",
+            _ => "Formulaire / Form",
+        };
+    }
+
     public static string Thanks(Form form) =>
         "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Merci</title></head><body><main><h1>Merci !</h1><p>"
         + WebUtility.HtmlEncode(form.Name) + " — nous avons bien reçu votre demande. / We have received your request.</p></main></body></html>";
@@ -82,7 +96,11 @@ internal static class FormPage
         {
             var level = block.TakeWhile(c => c == '#').Count();
             if (level is > 0 and <= 6 && block.Length > level && block[level] == ' ')
-                html.Append("<h").Append(level + 1).Append('>').Append(WebUtility.HtmlEncode(block[(level + 1)..])).Append("</h").Append(level + 1).Append('>');
+            {
+                // The page title is the h1, so '#' is an h2 … and HTML stops at h6: '#####' and '######' are both h6.
+                var tag = "h" + Math.Min(level + 1, 6);
+                html.Append('<').Append(tag).Append('>').Append(WebUtility.HtmlEncode(block[(level + 1)..])).Append("</").Append(tag).Append('>');
+            }
             else
                 html.Append("<p>").Append(WebUtility.HtmlEncode(block).Replace("\n", "<br>")).Append("</p>");
         }

@@ -21,20 +21,27 @@ internal static partial class Forms
 
     public static bool IsReserved(string name) => Reserved.Contains(name) || name.StartsWith("consent.", StringComparison.Ordinal);
 
-    public static void Map(IEndpointRouteBuilder api) =>
+    public static void Map(IEndpointRouteBuilder api)
+    {
         api.MapCreate<CreateForm, Created>("/forms", created => $"/api/content/forms/{created.Id}").WithName("CreateForm").WithSummary("Create a form with its fields, consents and callback choice");
+        api.MapGet("/forms/{id}", async (string id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new GetForm(id), ct)))
+            .WithName("GetForm").WithSummary("One form with its fields, consents and callback choice");
+    }
 }
 
 internal sealed class CreateFormValidator : IValidator<CreateForm>
 {
     public void Validate(CreateForm m, ValidationErrors errors)
     {
-        errors.Required("name", m.Name).MaxLength("name", m.Name, 200);
+        errors.Required("name", m.Name).SingleLine("name", m.Name, Limits.Name)
+            .SingleLine("assetId", m.AssetId, Limits.Id).SingleLine("campaignId", m.CampaignId, Limits.Id)
+            .MaxCount("fields", m.Fields, Limits.FormFields).MaxCount("consents", m.Consents, Limits.Consents);
         if (m.Fields is null || m.Fields.Count == 0)
         {
             errors.Add("fields", "A form needs at least one field.");
             return;
         }
+        if (m.Fields.Count > Limits.FormFields || m.Consents?.Count > Limits.Consents) return;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < m.Fields.Count; i++)
         {
@@ -47,9 +54,12 @@ internal sealed class CreateFormValidator : IValidator<CreateForm>
                 errors.Add($"{at}.name", $"'{f.Name}' is reserved (consents and the callback choice are declared separately).");
             else if (!seen.Add(f.Name))
                 errors.Add($"{at}.name", $"Another field is already named '{f.Name}'.");
-            errors.Required($"{at}.label", f.Label).OneOf($"{at}.type", f.Type, Forms.FieldTypes);
+            errors.Required($"{at}.label", f.Label).SingleLine($"{at}.label", f.Label, Limits.Name).OneOf($"{at}.type", f.Type, Forms.FieldTypes);
             if (f.Type == "select" && (f.Options is null || f.Options.Count == 0))
                 errors.Add($"{at}.options", "A select needs options.");
+            errors.MaxCount($"{at}.options", f.Options, Limits.Options);
+            for (var o = 0; o < Math.Min(f.Options?.Count ?? 0, Limits.Options); o++)
+                errors.Required($"{at}.options[{o}]", f.Options![o]).SingleLine($"{at}.options[{o}]", f.Options[o], Limits.Name);
         }
         if (!m.Fields.Any(f => f?.Type is "email" or "tel"))
             errors.Add("fields", "A form needs an email or a tel field, or the lead cannot be reached.");
@@ -63,8 +73,21 @@ internal sealed class CreateFormValidator : IValidator<CreateForm>
                 errors.Add($"{at}.purpose", "A purpose such as newsletter, commercial-email, phone-callback.");
             else if (!purposes.Add(c.Purpose))
                 errors.Add($"{at}.purpose", $"'{c.Purpose}' is declared twice.");
-            errors.Required($"{at}.text", c.Text).MaxLength($"{at}.text", c.Text, 2000);
+            errors.Required($"{at}.text", c.Text).MultiLine($"{at}.text", c.Text, Limits.Text);
         }
+    }
+}
+
+internal sealed class GetFormHandler(ContentDbContext db) : IQueryHandler<GetForm, FormDetails>
+{
+    public async ValueTask<FormDetails> Handle(GetForm query, CancellationToken cancellationToken)
+    {
+        var f = await db.Forms.AsNoTracking().FirstOrDefaultAsync(x => x.Id == query.Id, cancellationToken)
+            ?? throw new NotFoundException("Form", query.Id);
+        return new FormDetails(f.Id, f.Name, f.AssetId, f.CampaignId,
+            f.Fields.Select(x => new FormFieldSpec(x.Name, x.Label, x.Type, x.Required, x.Options)).ToList(),
+            f.Consents.Select(x => new FormConsentSpec(x.Purpose, x.Text, x.Required)).ToList(),
+            f.OffersCallback, f.CreatedAt);
     }
 }
 

@@ -19,15 +19,19 @@ internal static partial class LandingPages
     public static void Map(IEndpointRouteBuilder api, IEndpointRouteBuilder root)
     {
         api.MapCreate<CreateLandingPage, CreatedLandingPage>("/landing-pages", created => $"/api/content/landing-pages/{created.Id}").WithName("CreateLandingPage").WithSummary("Create a landing page showing a form");
+        api.MapGet("/landing-pages/{id}", async (string id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new GetLandingPage(id), ct)))
+            .WithName("GetLandingPage").WithSummary("One landing page with its visit count");
 
-        root.MapGet("/p/{slug}", async (string slug, ContentDbContext db, CancellationToken ct) =>
+        root.MapGet("/p/{slug}", async (string slug, HttpRequest request, ContentDbContext db, CancellationToken ct) =>
         {
             var page = await db.LandingPages.AsNoTracking().FirstOrDefaultAsync(p => p.Slug == slug, ct);
             if (page is null) throw new NotFoundException("Landing page", slug);
             var form = await db.Forms.AsNoTracking().FirstAsync(f => f.Id == page.FormId, ct);
-            // Counted with one UPDATE so that concurrent views never lose a visit (in the module's group commit).
-            await db.WriteAsync(c => db.LandingPages.Where(p => p.Id == page.Id)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Visits, p => p.Visits + 1), c), ct);
+            // Counted with one UPDATE so that concurrent views never lose a visit (in the module's group commit);
+            // a HEAD (a link checker) is no view.
+            if (!request.IsHead())
+                await db.WriteAsync(c => db.LandingPages.Where(p => p.Id == page.Id)
+                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.Visits, p => p.Visits + 1), c), ct);
             return Results.Content(FormPage.Render(page, form, values: null, errors: null), "text/html; charset=utf-8");
         }).WithName("ViewLandingPage").WithSummary("A landing page (public; each view counts as a visit)")
           .RequireRateLimiting("public").AllowAnonymous();
@@ -38,12 +42,23 @@ internal sealed class CreateLandingPageValidator : IValidator<CreateLandingPage>
 {
     public void Validate(CreateLandingPage m, ValidationErrors errors)
     {
-        errors.Required("slug", m.Slug).MaxLength("slug", m.Slug, 120)
-            .Required("title", m.Title).MaxLength("title", m.Title, 300)
-            .Required("formId", m.FormId);
-        if (!string.IsNullOrEmpty(m.Slug) && !LandingPages.SlugPattern().IsMatch(m.Slug))
+        errors.Required("slug", m.Slug).MaxLength("slug", m.Slug, Limits.Slug)
+            .Required("title", m.Title).SingleLine("title", m.Title, Limits.Title)
+            .Required("formId", m.FormId).SingleLine("formId", m.FormId, Limits.Id)
+            .SingleLine("campaignId", m.CampaignId, Limits.Id)
+            .MultiLine("body", m.Body, Limits.Body);
+        if (m.Slug is { Length: > 0 and <= Limits.Slug } && !LandingPages.SlugPattern().IsMatch(m.Slug))
             errors.Add("slug", "Lower-case letters, digits and single hyphens, e.g. 'guide-energie-solaire'.");
-        errors.MaxLength("body", m.Body, 100_000);
+    }
+}
+
+internal sealed class GetLandingPageHandler(ContentDbContext db) : IQueryHandler<GetLandingPage, LandingPageDetails>
+{
+    public async ValueTask<LandingPageDetails> Handle(GetLandingPage query, CancellationToken cancellationToken)
+    {
+        var p = await db.LandingPages.AsNoTracking().FirstOrDefaultAsync(x => x.Id == query.Id, cancellationToken)
+            ?? throw new NotFoundException("Landing page", query.Id);
+        return new LandingPageDetails(p.Id, p.Slug, $"/p/{p.Slug}", p.Title, p.Body, p.FormId, p.CampaignId, p.Visits, p.CreatedAt);
     }
 }
 

@@ -17,7 +17,8 @@ namespace Tandem.Modules.Content;
 
 internal static class SubmitForm
 {
-    private const int MaxValueLength = 2000;
+    private const int MaxValueLength = Limits.Text;
+    private const int MaxUserAgentLength = 512;
     private const long MaxBodyBytes = 64 * 1024;
 
     public static void Map(IEndpointRouteBuilder root)
@@ -30,7 +31,7 @@ internal static class SubmitForm
                 : await ReadJsonAsync(request, ct);
             var command = new Contracts.SubmitForm(formId, values,
                 request.HttpContext.Connection.RemoteIpAddress?.ToString(),
-                request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua : null);
+                request.Headers.UserAgent.ToString() is { Length: > 0 } ua ? ua[..Math.Min(ua.Length, MaxUserAgentLength)] : null);
             try
             {
                 var result = await sender.Send(command, ct);
@@ -42,7 +43,7 @@ internal static class SubmitForm
             {
                 // A browser gets the page again with its values and the errors next to them, not a JSON problem.
                 var form = await db.Forms.AsNoTracking().FirstAsync(f => f.Id == formId, ct);
-                var page = values.TryGetValue("_page", out var slug)
+                var page = values.TryGetValue("_page", out var slug) && LandingPages.SlugPattern().IsMatch(slug)
                     ? await db.LandingPages.AsNoTracking().FirstOrDefaultAsync(p => p.Slug == slug && p.FormId == formId, ct)
                     : null;
                 return Results.Content(FormPage.Render(page, form, values, invalid.Errors), "text/html; charset=utf-8", statusCode: 400);
@@ -98,16 +99,37 @@ internal static class SubmitForm
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var property in document.RootElement.EnumerateObject())
             {
+                // The parser checks the structure, not the text inside strings: that is decoded here.
+                if (!TryText(() => property.Name, out var name))
+                    throw ValidationFailedException.For("body", "A field name is not valid text (invalid UTF-8 or an unpaired surrogate).");
                 switch (property.Value.ValueKind)
                 {
-                    case JsonValueKind.String: values[property.Name] = property.Value.GetString()!; break;
-                    case JsonValueKind.True: values[property.Name] = "on"; break;
-                    case JsonValueKind.Number: values[property.Name] = property.Value.GetRawText(); break;
+                    case JsonValueKind.String:
+                        values[name] = TryText(() => property.Value.GetString()!, out var text) ? text
+                            : throw ValidationFailedException.For(name, "Not valid text: invalid UTF-8 or an unpaired UTF-16 surrogate.");
+                        break;
+                    case JsonValueKind.True: values[name] = "on"; break;
+                    case JsonValueKind.Number: values[name] = property.Value.GetRawText(); break;
                     case JsonValueKind.False or JsonValueKind.Null: break;
-                    default: throw ValidationFailedException.For(property.Name, "Must be a string, a number or a boolean.");
+                    default: throw ValidationFailedException.For(name, "Must be a string, a number or a boolean.");
                 }
             }
             return values;
+        }
+    }
+
+    /// <summary>Decodes a JSON string; false when it is not valid UTF-8 or holds an unpaired surrogate escape.</summary>
+    private static bool TryText(Func<string> decode, out string text)
+    {
+        try
+        {
+            text = decode();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
         }
     }
 
@@ -134,12 +156,17 @@ internal static class SubmitForm
                 continue;
             }
             if (value.Length > MaxValueLength) errors.Add(field.Name, $"At most {MaxValueLength} characters.");
+            else if (ValidationErrors.TextProblem(value, multiLine: false) is { } problem) errors.Add(field.Name, problem);
             else if (field.Type == "email" && !IsEmail(value)) errors.Add(field.Name, "Not a valid email address.");
             else if (field.Type == "tel" && !IsPhone(value)) errors.Add(field.Name, "Not a valid phone number.");
             else if (field.Type == "postal-code" && !(value.Length is >= 3 and <= 10 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is ' ' or '-')))
                 errors.Add(field.Name, "Not a valid postal code.");
             else if (field.Type == "select" && !(field.Options ?? []).Contains(value)) errors.Add(field.Name, "Not one of the choices.");
         }
+        // Campaign tracking is kept with the submission (clipped to 200 characters): the same rules for its characters.
+        foreach (var utm in new[] { "utm_source", "utm_medium", "utm_campaign" })
+            if (values.GetValueOrDefault(utm) is { } tracking && ValidationErrors.TextProblem(tracking, multiLine: false) is { } problem)
+                errors.Add(utm, problem);
         foreach (var consent in form.Consents.Where(c => c.Required && !IsTicked(values, "consent." + c.Purpose)))
             errors.Add("consent." + consent.Purpose, "This consent is required to send the form.");
         var hasEmail = form.Fields.Any(f => f.Type == "email" && !string.IsNullOrWhiteSpace(values.GetValueOrDefault(f.Name)));

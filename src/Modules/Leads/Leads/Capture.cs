@@ -149,14 +149,22 @@ internal sealed class CaptureLeadValidator : IValidator<CaptureLead>
             errors.Add("email", "Not a valid email address.");
         if (!string.IsNullOrWhiteSpace(m.Phone) && ContactNormalizer.Phone(m.Phone) is null)
             errors.Add("phone", "Not a valid phone number (international +33…, or French national 0X XX XX XX XX).");
-        errors.OneOf("kind", m.Kind, LeadKinds.All);
-        foreach (var (name, value) in new[] { ("firstName", m.FirstName), ("lastName", m.LastName), ("company", m.Company), ("jobTitle", m.JobTitle) })
-            errors.MaxLength(name, value, 200);
-        errors.MaxLength("postalCode", m.PostalCode, 10);
+        errors.OneOf("kind", m.Kind, LeadKinds.All)
+            .SingleLine("email", m.Email, Limits.Email).SingleLine("phone", m.Phone, Limits.Phone)
+            .SingleLine("firstName", m.FirstName, Limits.Name).SingleLine("lastName", m.LastName, Limits.Name)
+            .SingleLine("company", m.Company, Limits.Name).SingleLine("jobTitle", m.JobTitle, Limits.Name)
+            .SingleLine("postalCode", m.PostalCode, Limits.PostalCode);
         if (m.Source is null) errors.Add("source", "Say where the lead comes from (source.channel).");
-        else errors.Required("source.channel", m.Source.Channel).OneOf("source.channel", m.Source.Channel, LeadCapture.Channels);
-        for (var i = 0; i < (m.Consents?.Count ?? 0); i++)
-            errors.Required($"consents[{i}].purpose", m.Consents![i]?.Purpose);
+        else errors.Required("source.channel", m.Source.Channel).OneOf("source.channel", m.Source.Channel, LeadCapture.Channels)
+            .SingleLine("source.campaignId", m.Source.CampaignId, Limits.Id).SingleLine("source.assetId", m.Source.AssetId, Limits.Id)
+            .SingleLine("source.detail", m.Source.Detail, Limits.Detail).SingleLine("source.reference", m.Source.Reference, Limits.Reference);
+        errors.MaxCount("consents", m.Consents, Limits.Consents);
+        for (var i = 0; i < Math.Min(m.Consents?.Count ?? 0, Limits.Consents); i++)
+        {
+            var consent = m.Consents![i];
+            errors.Required($"consents[{i}].purpose", consent?.Purpose).SingleLine($"consents[{i}].purpose", consent?.Purpose, Limits.Key)
+                .MultiLine($"consents[{i}].text", consent?.Text, Limits.Text).SingleLine($"consents[{i}].proof", consent?.Proof, Limits.Proof);
+        }
     }
 }
 

@@ -71,7 +71,8 @@ internal sealed class ListLeadsValidator : IValidator<ListLeads>
 
     public void Validate(ListLeads m, ValidationErrors errors)
     {
-        errors.OneOf("status", m.Status, Statuses);
+        errors.OneOf("status", m.Status, Statuses).MaxLength("q", m.Query, Limits.Search)
+            .MaxLength("email", m.Email, Limits.Email).MaxLength("phone", m.Phone, Limits.Phone);
         if (m.Page is < 1 or > 100_000) errors.Add("page", "Pages start at 1 and stop at 100000; narrow the search instead.");
         if (m.PageSize is < 1 or > 500) errors.Add("pageSize", "Between 1 and 500.");
         if (!string.IsNullOrWhiteSpace(m.Email) && ContactNormalizer.Email(m.Email) is null) errors.Add("email", "Not a valid email address.");
@@ -89,9 +90,9 @@ internal sealed class ListLeadsHandler(LeadsDbContext db) : IQueryHandler<ListLe
         if (query.Status is not null) leads = leads.Where(l => l.Status == query.Status);
         if (!string.IsNullOrWhiteSpace(query.Query))
         {
-            var q = query.Query.Trim().ToLowerInvariant();
-            leads = leads.Where(l => (l.Email != null && l.Email.Contains(q)) || (l.LastName != null && l.LastName.ToLower().Contains(q))
-                || (l.FirstName != null && l.FirstName.ToLower().Contains(q)) || (l.Company != null && l.Company.ToLower().Contains(q)));
+            // Accents and case do not matter: both sides are folded the same way (LeadSearch).
+            var q = LeadSearch.Fold(query.Query.Trim());
+            leads = leads.Where(l => l.SearchText != null && l.SearchText.Contains(q));
         }
         var total = await leads.CountAsync(cancellationToken);
         var items = await leads.OrderBy(l => l.Id).Skip((query.Page - 1) * query.PageSize).Take(query.PageSize)

@@ -83,6 +83,7 @@ internal sealed class ListTasksValidator : IValidator<ListTasks>
 {
     public void Validate(ListTasks m, ValidationErrors errors)
     {
+        errors.MaxLength("owner", m.Owner, Limits.Name).MaxLength("prospectId", m.ProspectId, Limits.Id);
         if (m.Page is < 1 or > 100_000) errors.Add("page", "Pages start at 1 and stop at 100000; narrow the search instead.");
         if (m.PageSize is < 1 or > 500) errors.Add("pageSize", "Between 1 and 500.");
     }

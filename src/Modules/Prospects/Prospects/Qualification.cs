@@ -71,7 +71,7 @@ internal sealed class QualifyMql(ProspectsDbContext db, Qualification qualificat
 
 internal sealed class QualifyLeadValidator : IValidator<QualifyLead>
 {
-    public void Validate(QualifyLead m, ValidationErrors errors) => errors.Required("leadId", m.LeadId);
+    public void Validate(QualifyLead m, ValidationErrors errors) => errors.Required("leadId", m.LeadId).SingleLine("leadId", m.LeadId, Limits.Id);
 }
 
 /// <summary>A rep qualifies a lead by hand: the lead is read from Leads through its contract.</summary>
@@ -104,7 +104,8 @@ internal sealed class ListProspectsValidator : IValidator<ListProspects>
 {
     public void Validate(ListProspects m, ValidationErrors errors)
     {
-        errors.OneOf("stage", m.Stage, ["awareness", "consideration", "decision"]);
+        errors.OneOf("stage", m.Stage, ["awareness", "consideration", "decision"])
+            .MaxLength("owner", m.Owner, Limits.Name).MaxLength("leadId", m.LeadId, Limits.Id);
         if (m.Page is < 1 or > 100_000) errors.Add("page", "Pages start at 1 and stop at 100000; narrow the search instead.");
         if (m.PageSize is < 1 or > 500) errors.Add("pageSize", "Between 1 and 500.");
     }

@@ -19,6 +19,8 @@ internal sealed class Lead
     public required string Status { get; set; }
     public int Score { get; set; }
     public DateTimeOffset? CallbackRequestedAt { get; set; }
+    /// <summary>Names, company and email folded for search (lower case, no accents); kept up to date on every save.</summary>
+    public string? SearchText { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
     public List<LeadSourceEntry> Sources { get; init; } = [];
@@ -66,6 +68,26 @@ internal class LeadsDbContext(DbContextOptions options) : ModuleDbContext(option
 
     public DbSet<Lead> Leads => Set<Lead>();
     public DbSet<LeadSourceEntry> Sources => Set<LeadSourceEntry>();
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RefreshSearchText();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RefreshSearchText();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <summary>Whatever changed a lead's names (a capture, a merge, a future edit), its search text follows.</summary>
+    private void RefreshSearchText()
+    {
+        foreach (var entry in ChangeTracker.Entries<Lead>())
+            if (entry.State is EntityState.Added or EntityState.Modified)
+                entry.Entity.SearchText = LeadSearch.TextOf(entry.Entity);
+    }
 
     protected override void OnModuleModelCreating(ModelBuilder modelBuilder)
     {

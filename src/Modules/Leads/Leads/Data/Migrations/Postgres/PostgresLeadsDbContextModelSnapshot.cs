@@ -65,6 +65,9 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
                     b.Property<int>("Score")
                         .HasColumnType("integer");
 
+                    b.Property<string>("SearchText")
+                        .HasColumnType("text");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)

@@ -59,6 +59,9 @@ namespace Tandem.Modules.Leads.Data.Migrations.Sqlite
                     b.Property<int>("Score")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SearchText")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)

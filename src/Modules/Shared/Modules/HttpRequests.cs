@@ -1,0 +1,13 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Tandem.Modules.Shared.Modules;
+
+public static class HttpRequests
+{
+    /// <summary>The <see cref="HttpContext.Items"/> key the host sets on a HEAD request that it serves with the GET endpoint.</summary>
+    public const string HeadItem = "Tandem.HeadRequest";
+
+    /// <summary>True for a HEAD request (answered by the GET endpoint without a body): nothing should count it as a view.</summary>
+    public static bool IsHead(this HttpRequest request) =>
+        HttpMethods.IsHead(request.Method) || request.HttpContext.Items.ContainsKey(HeadItem);
+}
