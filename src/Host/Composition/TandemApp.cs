@@ -76,10 +76,13 @@ public static class TandemApp
         services.AddSingleton(OutboxOptions.From(configuration));
         services.AddSingleton<MessageTypes>();
         services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<IOutboxSignal>(sp => sp.GetRequiredService<OutboxSignal>());
+        services.AddSingleton<IOutboxSignal>(sp => new StartingOutboxSignal(sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<DeferredStart>()));
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<IOutboxDispatcher>(sp => sp.GetRequiredService<OutboxDispatcher>());
-        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        // The dispatcher begins a few seconds after start, or at the first new outbox message (docs/performance.md).
+        services.AddSingleton(sp => new DeferredStart(sp.GetRequiredService<OutboxDispatcher>(), DeferredStart.DelayFrom(configuration),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<DeferredStart>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<DeferredStart>());
         services.AddSingleton<StartupTasks>();
 
         services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
