@@ -141,7 +141,7 @@ public static class TandemApp
 
         var api = app.MapGroup("/api").RequireAuthorization("api");
         api.MapGet("/modules", (ModuleCatalog catalog) =>
-            ModuleCatalog.All.Select(m => new { name = m.Name, enabled = catalog.IsEnabled(m.Name), requires = m.Requires })).WithName("ListModules");
+            ModuleCatalog.All.Select(m => new ModuleListing(m.Name, catalog.IsEnabled(m.Name), m.Requires))).WithName("ListModules");
 
         app.MapPluginEndpoints(api).RequireRateLimiting("public");
 
@@ -171,6 +171,9 @@ public static class TandemApp
         _ => null,
     };
 }
+
+/// <summary>One entry of <c>GET /api/modules</c> (a named type: the compile-time request delegate generator cannot return anonymous types).</summary>
+internal sealed record ModuleListing(string Name, bool Enabled, IReadOnlyList<string> Requires);
 
 /// <summary>Thrown at start-up when an enabled module needs a disabled one.</summary>
 public sealed class ModuleDependencyException(IReadOnlyList<string> problems)

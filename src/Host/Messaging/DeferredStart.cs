@@ -3,8 +3,9 @@ using Tandem.Modules.Shared.Messaging;
 namespace Tandem.Host.Messaging;
 
 /// <summary>
-/// Starts a hosted service (the outbox dispatcher) a while after the host started, or at once when a module commits a
-/// new outbox message, whichever comes first. At start the dispatcher's first purge and claim of every module compile
+/// Starts a hosted service (the outbox dispatcher) a while after the host started (counted from
+/// <see cref="IHostApplicationLifetime.ApplicationStarted"/>: the server listens and answers ready), or at once when a
+/// module commits a new outbox message, whichever comes first. At start the dispatcher's first purge and claim of every module compile
 /// and run EF Core queries on the thread pool while Kestrel starts and the first requests arrive: on 2 cores that work
 /// delayed readiness (docs/performance.md). What waits is only what was committed before the host started (left over
 /// from before a restart: it is durable) and the first purge; a message committed after start wakes the dispatcher as
@@ -32,16 +33,18 @@ internal sealed class DeferredStart(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lock (_gate)
+        lock (_gate) _hostStarted = true;
+        if (delay <= TimeSpan.Zero)
         {
-            _hostStarted = true;
-            if (delay > TimeSpan.Zero)
-            {
-                _timer = clock.CreateTimer(_ => Trigger(), null, delay, Timeout.InfiniteTimeSpan);
-                return Task.CompletedTask;
-            }
+            Trigger();
+            return Task.CompletedTask;
         }
-        Trigger();
+        // Hosted services start before the server: on a busy machine the server alone can take longer than the delay.
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            lock (_gate)
+                if (!_stopped && _started is null) _timer = clock.CreateTimer(_ => Trigger(), null, delay, Timeout.InfiniteTimeSpan);
+        });
         return Task.CompletedTask;
     }
 
