@@ -1,28 +1,40 @@
 #!/usr/bin/env bash
 # Measures how long the host takes from process start to "ready" (GET /health/ready answers 200: migrations ran,
 # plugins loaded), the way it is shipped: `dotnet publish src/Host -c Release`, all modules and bundled plugins on.
+# In the same run, interleaved with the host's runs, it measures a bare ASP.NET Core app as the yardstick: generated
+# with `dotnet new web` into the temporary folder, one endpoint answering 200 on /health/ready, published the same way
+# (Release, ReadyToRun) and started the same way. It prints both medians and the ratio host / bare.
 #
 #   cold  a fresh, empty data folder: every module's database is created and migrated
 #   warm  a data folder migrated beforehand (`Tandem.Host migrate`): the usual restart
+#   bare  the bare app (no data)
 #
-# Usage: scripts/measure-startup.sh [options] [-- extra dotnet publish arguments]
-#   -n, --runs N        timed runs of each kind (default 10), interleaved cold/warm, after one untimed warm-up run
-#   --env KEY=VALUE     environment for the host (repeatable), e.g. --env DOTNET_TieredPGO=0
-#   --bin DIR           measure an already published folder instead of publishing
-#   --only cold|warm    measure one kind only
+# Usage: scripts/measure-startup.sh [options] [-- extra dotnet publish arguments, for the host and the bare app]
+#   -n, --runs N        timed rounds (default 10), each one cold, one warm and one bare start, after one untimed
+#                       warm-up start of each
+#   --env KEY=VALUE     environment for the host and the bare app (repeatable), e.g. --env DOTNET_TieredPGO=0
+#   --bin DIR           measure an already published host folder instead of publishing
+#   --compare DIR       also measure another published host folder, interleaved in the same rounds and named by
+#                       its folder name (repeatable): compares two builds under the same conditions
+#   --only cold|warm    measure one kind of host start only
+#   --no-bare           do not build or measure the bare app (no ratio)
 #   --interval SECONDS  pause between two polls (default 0.005; each poll is one curl)
 #   --keep              keep the temporary folder (publish output, data folders, one log per run)
 # Examples:
 #   scripts/measure-startup.sh                                      # as shipped (Release publishes ReadyToRun)
-#   scripts/measure-startup.sh -n 20 -- -p:PublishReadyToRun=false  # the same without precompiled code
+#   scripts/measure-startup.sh -n 20 -- -p:PublishReadyToRun=false  # both without precompiled code
 #   scripts/measure-startup.sh --only warm --env DOTNET_TieredPGO=0
-# Needs: dotnet, curl. Prints each run, then min/median/p90/max in milliseconds. See docs/performance.md.
+#   scripts/measure-startup.sh --bin /tmp/after --compare /tmp/before   # two publishes, same rounds
+# Needs: dotnet, curl. Prints each run, then min/median/p90/max in milliseconds and the ratios.
+# See docs/performance.md.
 set -euo pipefail
 
 runs=10
 interval=0.005
 bin=""
+compare=()
 only=""
+bare=1
 keep=0
 host_env=()
 publish_args=()
@@ -34,8 +46,10 @@ while [ $# -gt 0 ]; do
     -n|--runs) runs=${2:?}; shift 2 ;;
     --env) host_env+=("${2:?}"); shift 2 ;;
     --bin) bin=${2:?}; shift 2 ;;
+    --compare) [ -d "${2:?}" ] || { echo "--compare: no folder $2" >&2; exit 2; }; compare+=("$(cd "$2" && pwd)"); shift 2 ;;
     --only) only=${2:?}; shift 2 ;;
     --interval) interval=${2:?}; shift 2 ;;
+    --no-bare) bare=0; shift ;;
     --keep) keep=1; shift ;;
     -h|--help) usage 0 ;;
     --) shift; publish_args=("$@"); break ;;
@@ -86,25 +100,50 @@ if [ -z "$bin" ]; then
     || { cat "$work/publish.log" >&2; echo "publish failed" >&2; exit 1; }
 fi
 bin="$(cd "$bin" && pwd)"
-if [ -x "$bin/Tandem.Host" ]; then host=("$bin/Tandem.Host"); else host=(dotnet "$bin/Tandem.Host.dll"); fi
-[ -d "$bin/plugins" ] || echo "warning: $bin/plugins does not exist: no bundled plugin will be loaded" >&2
+bins=("$bin" "${compare[@]}")
+names=(host)
+for dir in "${compare[@]}"; do names+=("$(basename "$dir")"); done
+for dir in "${bins[@]}"; do
+  [ -d "$dir/plugins" ] || echo "warning: $dir/plugins does not exist: no bundled plugin will be loaded" >&2
+done
+# Sets host to the command that starts the host published in $1.
+host_in() { if [ -x "$1/Tandem.Host" ]; then host=("$1/Tandem.Host"); else host=(dotnet "$1/Tandem.Host.dll"); fi; }
+host_in "$bin"
+
+# The yardstick: what the runtime, ASP.NET Core and Kestrel cost on this machine today. Generated from the SDK's own
+# template (no download beyond what a restore of the host needs), outside the repository so that none of its build
+# settings apply, and published like the host (Release, ReadyToRun, then the same extra arguments).
+if [ "$bare" = 1 ]; then
+  echo "publishing a bare ASP.NET Core app (dotnet new web, one endpoint) to $work/bare ..."
+  ( cd "$work" && dotnet new web -n Bare -o "$work/bare-src" --no-update-check ) >"$work/bare.log" 2>&1 \
+    || { cat "$work/bare.log" >&2; echo "dotnet new web failed" >&2; exit 1; }
+  cat >"$work/bare-src/Program.cs" <<'CS'
+var builder = WebApplication.CreateBuilder(args);
+var app = builder.Build();
+app.MapGet("/health/ready", () => Results.Ok(new { status = "ready" }));
+app.Run();
+CS
+  ( cd "$work/bare-src" && dotnet publish -c Release -p:PublishReadyToRun=true -o "$work/bare" -nologo -v q "${publish_args[@]}" ) \
+    >>"$work/bare.log" 2>&1 || { cat "$work/bare.log" >&2; echo "publish of the bare app failed" >&2; exit 1; }
+  bare_cmd=("$work/bare/Bare")
+fi
 
 # Production unless the caller says otherwise; no bootstrap key.
 base_env=(ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production)
 unset TANDEM_BOOTSTRAP_API_KEY
 
-# One start; sets ms (process start to ready), cpu (CPU time the host used until then, all threads, 10 ms ticks)
-# and rss (peak resident MB). $1 = data folder, $2 = log file.
+# One start; sets ms (process start to ready), cpu (CPU time the process used until then, all threads, 10 ms ticks)
+# and rss (peak resident MB). $1 = data folder of the host, or "" for the bare app; $2 = log file.
 measure_once() {
   local data=$1 log=$2 attempt fresh=0
-  [ -e "$data" ] || fresh=1
+  [ -z "$data" ] || [ -e "$data" ] || fresh=1
   for attempt in 1 2 3; do
     if start_once "$data" "$log"; then return; fi
     grep -qi "address already in use" "$log" || break
     echo "(port taken by someone else meanwhile: run again)" >&2
     [ "$fresh" = 0 ] || rm -rf "$data"   # a cold run stays cold
   done
-  echo "the host exited before it was ready; its output:" >&2; cat "$log" >&2; exit 1
+  echo "the process exited before it was ready; its output:" >&2; cat "$log" >&2; exit 1
 }
 
 start_once() {
@@ -112,7 +151,11 @@ start_once() {
   port=$(free_port)
   url="http://127.0.0.1:$port/health/ready"
   started=$(now_us)
-  env "${base_env[@]}" "${host_env[@]}" "${host[@]}" run --urls "http://127.0.0.1:$port" "--Tandem:DataDirectory=$data" >"$log" 2>&1 &
+  if [ -n "$data" ]; then
+    env "${base_env[@]}" "${host_env[@]}" "${host[@]}" run --urls "http://127.0.0.1:$port" "--Tandem:DataDirectory=$data" >"$log" 2>&1 &
+  else
+    env "${base_env[@]}" "${host_env[@]}" "${bare_cmd[@]}" --urls "http://127.0.0.1:$port" >"$log" 2>&1 &
+  fi
   host_pid=$!
   until curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; do
     if ! kill -0 "$host_pid" 2>/dev/null; then
@@ -134,6 +177,17 @@ start_once() {
   ms=$(( (ready - started + 500) / 1000 ))
 }
 
+median() { # $1 = file, $2 = column
+  awk -v c="$2" '{ print $c }' "$1" | sort -n | awk '{ v[NR] = $1 } END { if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+ratio() { # $1 = label, $2 = host file, $3 = column
+  local h b
+  h=$(median "$2" "$3"); b=$(median "$work/bare.txt" "$3")
+  [ -n "$h" ] && [ -n "$b" ] && [ "$b" != 0 ] || return 0
+  awk -v l="$1" -v h="$h" -v b="$b" 'BEGIN { printf "%-12s %5d / %5d ms = %.2fx\n", l, h, b, h / b }'
+}
+
 summary() { # $1 = label, $2 = column, stdin = "<ms> <cpu ms>" per line
   awk -v c="$2" '{ print $c }' | sort -n | awk -v label="$1" '
     { v[NR] = $1 }
@@ -141,46 +195,78 @@ summary() { # $1 = label, $2 = column, stdin = "<ms> <cpu ms>" per line
       if (NR == 0) exit
       median = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
       p = int(0.9 * NR); if (p < 0.9 * NR) p++   # nearest rank
-      printf "%-5s n=%-3d min %5d   median %5d   p90 %5d   max %5d ms\n", label, NR, v[1], median, v[p], v[NR]
+      printf "%-12s n=%-3d min %5d   median %5d   p90 %5d   max %5d ms\n", label, NR, v[1], median, v[p], v[NR]
     }'
 }
 
 echo "machine: $(nproc) cores, $(uname -sr), .NET SDK $(dotnet --version 2>/dev/null || echo '?')"
 echo "commit:  $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')$( [ -n "$(git -C "$root" status --porcelain -- src plugins 2>/dev/null)" ] && echo ' (src/ or plugins/ has uncommitted changes)')"
 echo "binary:  ${host[*]}"
+for k in "${!compare[@]}"; do echo "compare: ${names[k + 1]} = ${compare[k]}"; done
+[ "$bare" = 0 ] || echo "bare:    ${bare_cmd[*]} (dotnet new web, published Release + ReadyToRun)"
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min)"
 [ ${#host_env[@]} -eq 0 ] || echo "env:     ${host_env[*]}"
 
 mkdir -p "$work/logs"
-warm_data="$work/data-warm"
-if [ "$only" != cold ]; then
-  env "${base_env[@]}" "${host_env[@]}" "${host[@]}" migrate "--Tandem:DataDirectory=$warm_data" >"$work/logs/migrate.log" 2>&1 \
-    || { cat "$work/logs/migrate.log" >&2; echo "migrate failed" >&2; exit 1; }
+kinds=()
+[ "$only" = warm ] || kinds+=(cold)
+[ "$only" = cold ] || kinds+=(warm)
+# Result files are named <build>-<kind>.txt (build "host" is the one published or given with --bin), and bare.txt.
+label() { if [ "$1" = host ]; then echo "$2"; else echo "$1 $2"; fi; }
+for k in "${!bins[@]}"; do
+  host_in "${bins[k]}"
+  if [ "$only" != cold ]; then
+    env "${base_env[@]}" "${host_env[@]}" "${host[@]}" migrate "--Tandem:DataDirectory=$work/data-warm-$k" >"$work/logs/migrate-$k.log" 2>&1 \
+      || { cat "$work/logs/migrate-$k.log" >&2; echo "migrate failed" >&2; exit 1; }
+  fi
+  # Untimed: brings the binaries into the page cache so that the first timed run is not the only one reading the disk.
+  measure_once "$work/data-warmup-$k" "$work/logs/warmup-$k.log"
+  echo "$(label "${names[k]}" warm-up) run (not counted): $ms ms"
+  for kind in "${kinds[@]}"; do : >"$work/${names[k]}-$kind.txt"; done
+done
+if [ "$bare" = 1 ]; then
+  measure_once "" "$work/logs/bare-warmup.log"
+  echo "bare warm-up run (not counted): $ms ms"
+  : >"$work/bare.txt"
 fi
 
-# Untimed: brings the binaries into the page cache so that the first timed run is not the only one reading the disk.
-measure_once "$work/data-warmup" "$work/logs/warmup.log"
-echo "warm-up run (not counted): $ms ms"
-
-: >"$work/cold.txt"; : >"$work/warm.txt"
 for i in $(seq 1 "$runs"); do
-  if [ "$only" != warm ]; then
-    measure_once "$work/data-cold-$i" "$work/logs/cold-$i.log"
-    echo "$ms $cpu" >>"$work/cold.txt"
-    printf 'run %2d  cold %5d ms  (CPU %s ms, peak RSS %s MB)\n' "$i" "$ms" "${cpu:-?}" "${rss:-?}"
-  fi
-  if [ "$only" != cold ]; then
-    measure_once "$warm_data" "$work/logs/warm-$i.log"
-    echo "$ms $cpu" >>"$work/warm.txt"
-    printf 'run %2d  warm %5d ms  (CPU %s ms, peak RSS %s MB)\n' "$i" "$ms" "${cpu:-?}" "${rss:-?}"
+  for k in "${!bins[@]}"; do
+    host_in "${bins[k]}"
+    for kind in "${kinds[@]}"; do
+      if [ "$kind" = cold ]; then data="$work/data-cold-$k-$i"; else data="$work/data-warm-$k"; fi
+      measure_once "$data" "$work/logs/${names[k]}-$kind-$i.log"
+      echo "$ms $cpu" >>"$work/${names[k]}-$kind.txt"
+      printf 'run %2d  %-12s %5d ms  (CPU %s ms, peak RSS %s MB)\n' "$i" "$(label "${names[k]}" "$kind")" "$ms" "${cpu:-?}" "${rss:-?}"
+    done
+  done
+  if [ "$bare" = 1 ]; then
+    measure_once "" "$work/logs/bare-$i.log"
+    echo "$ms $cpu" >>"$work/bare.txt"
+    printf 'run %2d  %-12s %5d ms  (CPU %s ms, peak RSS %s MB)\n' "$i" bare "$ms" "${cpu:-?}" "${rss:-?}"
   fi
 done
 
-echo
-echo "process start -> /health/ready 200, wall clock (polled every ${interval}s with curl: up to ~10 ms late):"
-[ "$only" = warm ] || summary cold 1 <"$work/cold.txt"
-[ "$only" = cold ] || summary warm 1 <"$work/warm.txt"
-echo "CPU time the host used until ready (user+system, all threads; less sensitive to a busy machine):"
-[ "$only" = warm ] || summary cold 2 <"$work/cold.txt"
-[ "$only" = cold ] || summary warm 2 <"$work/warm.txt"
+for column in 1 2; do
+  echo
+  if [ "$column" = 1 ]; then
+    echo "process start -> /health/ready 200, wall clock (polled every ${interval}s with curl: up to ~10 ms late):"
+  else
+    echo "CPU time used until ready (user+system, all threads; less sensitive to a busy machine):"
+  fi
+  for k in "${!bins[@]}"; do
+    for kind in "${kinds[@]}"; do summary "$(label "${names[k]}" "$kind")" "$column" <"$work/${names[k]}-$kind.txt"; done
+  done
+  [ "$bare" = 0 ] || summary bare "$column" <"$work/bare.txt"
+done
+if [ "$bare" = 1 ]; then
+  echo
+  echo "host / bare app, medians of the same run (target: at most 3x):"
+  for column in 1 2; do
+    if [ "$column" = 1 ]; then echo "wall clock"; else echo "CPU time"; fi
+    for k in "${!bins[@]}"; do
+      for kind in "${kinds[@]}"; do ratio "$(label "${names[k]}" "$kind")" "$work/${names[k]}-$kind.txt" "$column"; done
+    done
+  done
+fi
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc) cores; well above 0 means other work competed)"

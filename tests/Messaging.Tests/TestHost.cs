@@ -55,12 +55,21 @@ internal sealed class TestHost : IAsyncDisposable
 
     public static async Task<TestHost> StartAsync(Provider provider, params string[] extraArgs)
     {
-        Skip.If(provider == Provider.Postgres && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(PostgresVariable)),
-            $"PostgreSQL tests need {PostgresVariable} (an admin connection string); .ci/run sets it.");
-        var host = new TestHost(provider, extraArgs);
+        var host = Create(provider, extraArgs);
         await host.Services.GetRequiredService<StartupTasks>().MigrateAsync(CancellationToken.None);
         return host;
     }
+
+    /// <summary>The composition on an empty store: nothing migrated yet.</summary>
+    public static TestHost Create(Provider provider, params string[] extraArgs)
+    {
+        Skip.If(provider == Provider.Postgres && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(PostgresVariable)),
+            $"PostgreSQL tests need {PostgresVariable} (an admin connection string); .ci/run sets it.");
+        return new TestHost(provider, extraArgs);
+    }
+
+    /// <summary>The SQLite folder of this host (null on PostgreSQL).</summary>
+    public string? DataDirectory => _directory;
 
     public AsyncServiceScope Scope() => Services.CreateAsyncScope();
 

@@ -7,17 +7,28 @@ using Tandem.Modules.Shared.Persistence;
 namespace Tandem.Host.Composition;
 
 /// <summary>What runs before the host reports ready: migrations, the bootstrap key, plugin loading.</summary>
-internal sealed class StartupTasks(IServiceProvider services, ModuleCatalog modules, IEnumerable<ModuleDatabase> databases, Readiness readiness, ILogger<StartupTasks> logger)
+internal sealed class StartupTasks(
+    IServiceProvider services, IConfiguration configuration, ModuleCatalog modules, IEnumerable<ModuleDatabase> databases, Readiness readiness,
+    ILogger<StartupTasks> logger)
 {
-    /// <summary>Applies every enabled module's migrations (and the platform's). A disabled module gets no tables.</summary>
+    /// <summary>
+    /// Applies every enabled module's migrations (and the platform's). A disabled module gets no tables. A database that
+    /// already has every migration is recognised with one query, without EF Core (the usual restart).
+    /// </summary>
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
+        var provider = DatabaseOptions.From(configuration).Provider;
         foreach (var database in databases.Where(d => d.Module == Platform.PlatformDbContext.ModuleName || modules.IsEnabled(d.Module)))
         {
             await using var scope = services.CreateAsyncScope();
+            if (await AppliedMigrations.AreCompleteAsync(scope.ServiceProvider, database.ContextType, provider, cancellationToken))
+            {
+                logger.LogInformation("Database of {Module} is up to date", database.Module);
+                continue;
+            }
             var db = (ModuleDbContext)scope.ServiceProvider.GetRequiredService(database.ContextType);
             await db.MigrateModuleAsync(cancellationToken);
-            logger.LogInformation("Database of {Module} is up to date", database.Module);
+            logger.LogInformation("Database of {Module} migrated", database.Module);
         }
     }
 

@@ -84,10 +84,13 @@ public static class TandemApp
         services.AddSingleton(OutboxOptions.From(configuration));
         services.AddSingleton<MessageTypes>();
         services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<IOutboxSignal>(sp => sp.GetRequiredService<OutboxSignal>());
+        services.AddSingleton<IOutboxSignal>(sp => new StartingOutboxSignal(sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<DeferredStart>()));
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<IOutboxDispatcher>(sp => sp.GetRequiredService<OutboxDispatcher>());
-        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        // The dispatcher begins a few seconds after start, or at the first new outbox message (docs/performance.md).
+        services.AddSingleton(sp => new DeferredStart(sp.GetRequiredService<OutboxDispatcher>(), DeferredStart.DelayFrom(configuration),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<DeferredStart>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<DeferredStart>());
         services.AddSingleton<StartupTasks>();
 
         services.Configure<JsonOptions>(o => o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase);
@@ -170,7 +173,7 @@ public static class TandemApp
         var api = app.MapGroup("/api").RequireAuthorization("api")
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(guard.ApiBodyBytes));
         api.MapGet("/modules", (ModuleCatalog catalog) =>
-            ModuleCatalog.All.Select(m => new { name = m.Name, enabled = catalog.IsEnabled(m.Name), requires = m.Requires })).WithName("ListModules");
+            ModuleCatalog.All.Select(m => new ModuleListing(m.Name, catalog.IsEnabled(m.Name), m.Requires))).WithName("ListModules");
 
         app.MapPluginEndpoints(api).RequireRateLimiting("public");
 
@@ -200,6 +203,9 @@ public static class TandemApp
         _ => null,
     };
 }
+
+/// <summary>One entry of <c>GET /api/modules</c> (a named type: the compile-time request delegate generator cannot return anonymous types).</summary>
+internal sealed record ModuleListing(string Name, bool Enabled, IReadOnlyList<string> Requires);
 
 /// <summary>Thrown at start-up when an enabled module needs a disabled one.</summary>
 public sealed class ModuleDependencyException(IReadOnlyList<string> problems)
