@@ -2,7 +2,7 @@ using Tandem.Host.Tests.Infrastructure;
 
 namespace Tandem.Host.Tests;
 
-/// <summary>The one binary's command line: help, modules, migrate (the apikey command is exercised in <see cref="ApiContractTests"/>).</summary>
+/// <summary>The one binary's command line: help, unknown commands, modules, migrate (the apikey commands are exercised in <see cref="ApiKeyTests"/>).</summary>
 public sealed class CliTests
 {
     [Fact]
