@@ -218,7 +218,9 @@ internal sealed class ApiKeyAuthenticationHandler(
     {
         try
         {
-            await db.ApiKeys.Where(k => k.Id == id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), Context.RequestAborted);
+            // In the platform database's group commit, like every set-based write (ModuleDbContext.WriteAsync).
+            await db.WriteAsync(ct => db.ApiKeys.Where(k => k.Id == id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), ct),
+                Context.RequestAborted);
         }
         catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
         {
