@@ -47,12 +47,20 @@ internal sealed class StartupTasks(
     private static async Task<MigrationOutcome> InspectAsync(string module, ModuleDbContext db, CancellationToken cancellationToken)
     {
         var all = db.Database.GetMigrations().ToList();
-        // SQLite: opening a missing file would create it (or fail when its folder is missing too).
-        if (db.Database.IsSqlite() && !File.Exists(new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource))
-            return new MigrationOutcome(module, MigrationKind.Created, all.Count);
-        // Asks whether the history table exists first: probing a missing one would log an error on PostgreSQL.
         var history = db.GetService<IHistoryRepository>();
-        if (!await history.ExistsAsync(cancellationToken)) return new MigrationOutcome(module, MigrationKind.Created, all.Count);
+        if (db.Database.IsSqlite())
+        {
+            // Opening a missing file would create it (or fail when its folder is missing too).
+            if (!File.Exists(new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource)
+                || !await history.ExistsAsync(cancellationToken))
+                return new MigrationOutcome(module, MigrationKind.Created, all.Count);
+        }
+        else
+        {
+            // Npgsql answers "exists?" by reading the table and logs an error when it is missing (npgsql/efcore.pg#3407):
+            // create it first, as the migration does next anyway; no migration applied then means a new database.
+            await history.CreateIfNotExistsAsync(cancellationToken);
+        }
         var applied = (await history.GetAppliedMigrationsAsync(cancellationToken)).Select(m => m.MigrationId).ToHashSet(StringComparer.Ordinal);
         if (applied.Count == 0) return new MigrationOutcome(module, MigrationKind.Created, all.Count);
         var pending = all.Count(m => !applied.Contains(m));
