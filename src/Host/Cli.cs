@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Help;
+using System.Globalization;
 using Tandem.Host.Access;
 using Tandem.Host.Composition;
 
@@ -7,53 +9,41 @@ namespace Tandem.Host;
 /// <summary>The <c>tandem</c> command line: one binary that serves, migrates and administers.</summary>
 internal static class Cli
 {
+    /// <summary>What help and usage call the program, whatever the file is called (Tandem.Host.dll, dotnet run…).</summary>
+    public const string ProgramName = "tandem";
+
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand(
+        // A plain command named "tandem" rather than RootCommand, whose name is the executable's file name.
+        var root = new Command(ProgramName,
             "Tandem — customer acquisition in one binary: lead generation (content, forms, landing pages) and prospecting " +
             "(ICP, sequences, rep tasks) sharing one record of every person.\n\n" +
-            "Without a command, Tandem runs (same as 'tandem run'). Any configuration key can follow, e.g.\n" +
+            "Without a command, Tandem runs (same as 'tandem run'). Any configuration key can follow, as --key value or --key=value, e.g.\n" +
             "  tandem --urls http://0.0.0.0:5080 --Tandem:DataDirectory=/var/lib/tandem\n" +
-            "  tandem --Tandem:Database:Provider=Postgres --ConnectionStrings:Tandem=\"Host=…\"");
-        root.TreatUnmatchedTokensAsErrors = false;
-        root.SetAction((parse, ct) => ServeAsync(Rest(parse), ct));
+            "  tandem --Tandem:Database:Provider=Postgres --ConnectionStrings:Tandem=\"Host=…\"")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
+        Configurable(root, (parse, rest, ct) => ServeAsync(rest, ct));
 
         var run = new Command("run", "Start the web application and API (default): migrates the databases, loads the plugins, then serves on --urls (default http://localhost:5080).");
-        run.TreatUnmatchedTokensAsErrors = false;
-        run.SetAction((parse, ct) => ServeAsync(Rest(parse), ct));
+        Configurable(run, (parse, rest, ct) => ServeAsync(rest, ct));
         root.Subcommands.Add(run);
 
         var migrate = new Command("migrate", "Create or upgrade the databases of every enabled module, then exit. Safe to run again; the host also does it at start.");
-        migrate.TreatUnmatchedTokensAsErrors = false;
-        migrate.SetAction((parse, ct) => WithApp(Rest(parse), async app =>
+        Configurable(migrate, (parse, rest, ct) => WithApp(rest, async app =>
         {
-            await app.Services.GetRequiredService<StartupTasks>().MigrateAsync(ct);
-            Console.WriteLine("Databases are up to date.");
+            foreach (var outcome in await app.Services.GetRequiredService<StartupTasks>().MigrateAsync(ct))
+                Console.WriteLine($"{outcome.Module,-10} {outcome.Describe()}");
             return 0;
         }));
         root.Subcommands.Add(migrate);
 
-        var name = new Option<string>("--name") { Description = "Who or what uses the key, e.g. 'website' or 'alice'.", Required = true };
-        var role = new Option<string>("--role") { Description = "admin (everything), marketing (content, leads) or sales (leads, prospects, outreach).", Required = true };
-        role.AcceptOnlyFromAmong(Roles.All);
-        var create = new Command("create", "Create an API key and print it once (only a hash is stored). Use it as 'Authorization: Bearer <key>'.") { name, role };
-        create.TreatUnmatchedTokensAsErrors = false;
-        create.SetAction((parse, ct) => WithApp(Rest(parse), async app =>
-        {
-            await app.Services.GetRequiredService<StartupTasks>().MigrateAsync(ct);
-            await using var scope = app.Services.CreateAsyncScope();
-            var (record, key) = await scope.ServiceProvider.GetRequiredService<ApiKeyService>()
-                .CreateAsync(parse.GetValue(name)!, parse.GetValue(role)!, ct);
-            Console.WriteLine($"Created API key '{record.Name}' with role {record.Role}. Copy it now, it is not shown again:");
-            Console.WriteLine(key);
-            return 0;
-        }));
-        var apikey = new Command("apikey", "Manage API keys.") { create };
-        root.Subcommands.Add(apikey);
+        root.Subcommands.Add(ApiKeyCommands());
 
         var modulesList = new Command("list", "Show the modules compiled in, whether each is enabled, and what it requires.");
-        modulesList.TreatUnmatchedTokensAsErrors = false;
-        modulesList.SetAction((parse, ct) => WithApp(Rest(parse), app =>
+        Configurable(modulesList, (parse, rest, ct) => WithApp(rest, app =>
         {
             var catalog = app.Services.GetRequiredService<ModuleCatalog>();
             Console.WriteLine($"{"MODULE",-12} {"ENABLED",-8} REQUIRES");
@@ -64,16 +54,90 @@ internal static class Cli
         root.Subcommands.Add(new Command("modules", "Inspect modules (switch one off with --Tandem:Modules:<Name>:Enabled=false).") { modulesList });
 
         var pluginsList = new Command("list", "Load the plugins folder and show each plugin's status (Active, Disabled, Incompatible, Failed) and why.");
-        pluginsList.TreatUnmatchedTokensAsErrors = false;
-        pluginsList.SetAction((parse, ct) => WithApp(Rest(parse), app => Task.FromResult(Plugins.PluginListing.Run(app.Services, Console.Out))));
+        Configurable(pluginsList, (parse, rest, ct) => WithApp(rest, app => Task.FromResult(Plugins.PluginListing.Run(app.Services, Console.Out))));
         root.Subcommands.Add(new Command("plugins", "Inspect channel plugins.") { pluginsList });
 
         return await root.Parse(args).InvokeAsync();
     }
 
+    private static Command ApiKeyCommands()
+    {
+        var name = new Option<string>("--name") { Description = "Who or what uses the key, e.g. 'website' or 'alice'.", Required = true };
+        var role = new Option<string>("--role") { Description = "admin (everything), marketing (content, leads) or sales (leads, prospects, outreach).", Required = true };
+        role.AcceptOnlyFromAmong(Roles.All);
+        var create = new Command("create", "Create an API key and print it once (only a hash is stored). Use it as 'Authorization: Bearer <key>'.") { name, role };
+        Configurable(create, (parse, rest, ct) => WithKeys(rest, ct, async keys =>
+        {
+            var (record, key) = await keys.CreateAsync(parse.GetValue(name)!, parse.GetValue(role)!, ct);
+            Console.WriteLine($"Created API key '{record.Name}' (id {record.Id}) with role {record.Role}. Copy it now, it is not shown again:");
+            Console.WriteLine(key);
+            return 0;
+        }));
+
+        var list = new Command("list", "List the API keys that are not revoked: id, name, role, when created and last used (never the secret).");
+        Configurable(list, (parse, rest, ct) => WithKeys(rest, ct, async keys =>
+        {
+            var all = await keys.ListAsync(ct);
+            Console.WriteLine($"{"ID",-32} {"NAME",-24} {"ROLE",-9} {"CREATED (UTC)",-16} LAST USED (UTC)");
+            foreach (var k in all)
+                Console.WriteLine($"{k.Id,-32} {k.Name,-24} {k.Role,-9} {Time(k.CreatedAt),-16} {(k.LastUsedAt is { } used ? Time(used) : "never")}");
+            return 0;
+        }));
+
+        var id = new Argument<string>("id") { Description = "The key's id, as 'tandem apikey list' shows it." };
+        var revoke = new Command("revoke", "Revoke an API key: the running hosts refuse it from its next request on.") { id };
+        Configurable(revoke, (parse, rest, ct) => WithKeys(rest, ct, async keys =>
+        {
+            var keyId = parse.GetValue(id)!;
+            if (await keys.RevokeAsync(keyId, ct) is not { } revoked)
+            {
+                await Console.Error.WriteLineAsync($"No API key has the id '{keyId}'; 'tandem apikey list' shows them.");
+                return 1;
+            }
+            Console.WriteLine($"Revoked API key '{revoked.Name}' (id {revoked.Id}, role {revoked.Role}).");
+            return 0;
+        }));
+
+        return new Command("apikey", "Manage API keys: create, list, revoke.") { create, list, revoke };
+    }
+
+    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Gives a command its action and lets configuration keys follow it (<c>--key value</c>, <c>--key=value</c>); anything
+    /// else left over (a mistyped command, a stray word) is refused with the command's help instead of being ignored.
+    /// </summary>
+    private static void Configurable(Command command, Func<ParseResult, string[], CancellationToken, Task<int>> action)
+    {
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (parse, ct) =>
+        {
+            if (StrayToken(parse.UnmatchedTokens) is { } stray)
+            {
+                await Console.Error.WriteLineAsync($"Unrecognized command or argument '{stray}'.");
+                await Console.Error.WriteLineAsync();
+                new HelpAction().Invoke(parse);
+                return 1;
+            }
+            return await action(parse, Rest(parse), ct);
+        });
+    }
+
+    /// <summary>The first token that is neither a configuration key nor the value after one, or null.</summary>
+    internal static string? StrayToken(IReadOnlyList<string> tokens)
+    {
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            if (!token.StartsWith("--", StringComparison.Ordinal) || token.Length == 2) return token;
+            if (!token.Contains('=', StringComparison.Ordinal)) i++; // "--key value": the next token is the value
+        }
+        return null;
+    }
+
     /// <summary>Configuration arguments for an admin command: quiet logs (the command prints what matters), overridable.</summary>
     private static string[] Rest(ParseResult parse) =>
-        parse.CommandResult.Command is RootCommand || parse.CommandResult.Command.Name == "run"
+        parse.CommandResult.Command.Name is ProgramName or "run"
             ? parse.UnmatchedTokens.ToArray()
             : ["--Logging:LogLevel:Default=Warning", .. parse.UnmatchedTokens];
 
@@ -82,6 +146,14 @@ internal static class Cli
         await app.Services.GetRequiredService<StartupTasks>().RunAsync(ct);
         await app.RunAsync();
         return 0;
+    });
+
+    /// <summary>Runs an API key command on a migrated platform database.</summary>
+    private static Task<int> WithKeys(string[] args, CancellationToken ct, Func<ApiKeyService, Task<int>> action) => WithApp(args, async app =>
+    {
+        await app.Services.GetRequiredService<StartupTasks>().MigrateAsync(ct);
+        await using var scope = app.Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<ApiKeyService>());
     });
 
     private static async Task<int> WithApp(string[] args, Func<WebApplication, Task<int>> action)
@@ -104,7 +176,15 @@ internal static class Cli
         }
         await using (app)
         {
-            return await action(app);
+            try
+            {
+                return await action(app);
+            }
+            catch (StartupConfigurationException ex)
+            {
+                await Console.Error.WriteLineAsync("Tandem configuration error: " + ex.Message);
+                return 2;
+            }
         }
     }
 }

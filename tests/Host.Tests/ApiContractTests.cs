@@ -24,17 +24,6 @@ public sealed class ApiContractTests(SharedHosts hosts) : IClassFixture<SharedHo
     }
 
     [Fact]
-    public async Task Api_with_an_unknown_key_is_a_401_problem()
-    {
-        var (_, host, _) = await Host();
-        using var client = host.CreateClient("tdm_this_key_was_never_created_000000000");
-
-        using var response = await client.GetAsync("/api/leads");
-
-        await TandemApi.AssertProblemAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
-    }
-
-    [Fact]
     public async Task Sales_key_created_with_the_cli_works_for_prospects_but_is_a_403_problem_for_content_authoring()
     {
         var (store, host, _) = await Host();
@@ -160,6 +149,63 @@ public sealed class ApiContractTests(SharedHosts hosts) : IClassFixture<SharedHo
     }
 
     [Fact]
+    public async Task Openapi_declares_the_bearer_key_on_every_api_operation_and_none_on_public_ones()
+    {
+        var (_, host, _) = await Host();
+
+        var document = await TandemApi.GetJsonAsync(host.Anonymous, "/openapi/v1.json");
+
+        var schemes = document["components"]?["securitySchemes"]?.AsObject();
+        Assert.True(schemes is not null, "no securitySchemes in components");
+        var (schemeName, scheme) = schemes!.Single();
+        Assert.Equal("http", scheme!.Str("type"));
+        Assert.Equal("bearer", scheme!.Str("scheme"));
+        foreach (var (path, method, operation) in Operations(document))
+        {
+            var security = operation["security"]?.AsArray();
+            if (path.StartsWith("/api/", StringComparison.Ordinal))
+                Assert.True(security is not null && security.Any(r => r!.AsObject().ContainsKey(schemeName)),
+                    $"{method} {path} does not declare the {schemeName} key: {operation["security"]?.ToJsonString() ?? "no security"}");
+            else // "security": [{}] — one requirement that needs nothing: explicitly public
+                Assert.True(security is not null && security.All(r => r!.AsObject().Count == 0), $"{method} {path} is public and must say so: {operation["security"]?.ToJsonString() ?? "no security"}");
+        }
+    }
+
+    [Fact]
+    public async Task Openapi_gives_every_operation_a_summary_and_the_problems_it_can_answer()
+    {
+        var (_, host, _) = await Host();
+
+        var document = await TandemApi.GetJsonAsync(host.Anonymous, "/openapi/v1.json");
+
+        var operations = Operations(document).ToList();
+        Assert.True(operations.Count >= 20, $"only {operations.Count} operations");
+        foreach (var (path, method, operation) in operations)
+        {
+            var where = $"{method} {path}";
+            Assert.False(string.IsNullOrWhiteSpace(operation["summary"]?.GetValue<string>()), $"{where} has no summary");
+            var responses = operation["responses"]!.AsObject();
+            var problems = responses.Where(r => r.Key.StartsWith('4')).ToList();
+            Assert.True(problems.Count > 0, $"{where} lists no 4xx answer");
+            Assert.All(problems, p => Assert.True(p.Value!["content"]?["application/problem+json"] is not null, $"{where} {p.Key} is not problem+json"));
+            if (path.StartsWith("/api/", StringComparison.Ordinal)) Assert.Contains("401", responses.Select(r => r.Key));
+            if (operation["requestBody"] is not null) Assert.Contains("400", responses.Select(r => r.Key));
+            if (path.Contains("{id}", StringComparison.Ordinal)) Assert.Contains("404", responses.Select(r => r.Key));
+        }
+        var keys = operations.Single(o => o.Method == "get" && o.Path == "/api/keys").Operation["responses"]!.AsObject();
+        Assert.Contains("403", keys.Select(r => r.Key)); // admin only
+        var campaign = operations.Single(o => o.Method == "post" && o.Path == "/api/content/campaigns").Operation["responses"]!.AsObject();
+        Assert.Contains("201", campaign.Select(r => r.Key));
+        Assert.DoesNotContain("200", campaign.Select(r => r.Key));
+    }
+
+    private static IEnumerable<(string Path, string Method, JsonNode Operation)> Operations(JsonNode document) =>
+        from path in document["paths"]!.AsObject()
+        from operation in path.Value!.AsObject()
+        where operation.Key is "get" or "put" or "post" or "delete" or "patch" or "head" or "options"
+        select (path.Key, operation.Key, operation.Value!);
+
+    [Fact]
     public async Task Health_endpoints_answer_without_a_key()
     {
         var (_, host, _) = await Host();
@@ -185,35 +231,89 @@ public sealed class ApiContractTests(SharedHosts hosts) : IClassFixture<SharedHo
     }
 }
 
-/// <summary>Public endpoints are rate-limited per client address; the API and health checks are not.</summary>
-public sealed class RateLimitTests
+/// <summary>
+/// Limits per client address: public endpoints (the API and health checks are not limited), and failed authentication
+/// (a burst of wrong keys ends in 429s, logged with the address). One host with low limits for both; the tests use
+/// different loopback addresses, so neither blocks the other.
+/// </summary>
+public sealed class RateLimitTests(RateLimitTests.LimitedHost limited) : IClassFixture<RateLimitTests.LimitedHost>
 {
     [Fact]
     public async Task Public_endpoints_answer_a_429_problem_past_the_rate_limit()
     {
-        await using var store = await TestStore.CreateAsync(Provider.Sqlite);
-        await using var host = await HostProcess.StartAsync(store, null,
-            "--Tandem:RateLimits:Public:PermitLimit=3", "--Tandem:RateLimits:Public:WindowSeconds=3600");
+        var host = limited.Host;
+        using var visitor = host.CreateClientFrom(IPAddress.Parse("127.0.0.2"), apiKey: null);
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 3; i++)
         {
-            using var allowed = await host.Anonymous.GetAsync("/p/no-such-page");
+            using var allowed = await visitor.GetAsync("/p/no-such-page");
             statuses.Add(allowed.StatusCode);
         }
         // Forwarded headers are not trusted unless Tandem:ForwardedHeaders:KnownProxies says so: claiming to be
         // another visitor does not escape the limit.
         using var spoofed = new HttpRequestMessage(HttpMethod.Post, "/f/no-such-form") { Content = JsonContent.Create(new { email = "a@exemple-solaire.fr" }) };
         spoofed.Headers.TryAddWithoutValidation("X-Forwarded-For", "203.0.113.99");
-        using var limited = await host.Anonymous.SendAsync(spoofed);
+        using var limitedResponse = await visitor.SendAsync(spoofed);
 
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.NotFound, s));
-        await TandemApi.AssertProblemAsync(limited, HttpStatusCode.TooManyRequests, "rate-limited");
-        Assert.True(limited.Headers.RetryAfter is not null, "a 429 says when to retry (Retry-After)");
+        await TandemApi.AssertProblemAsync(limitedResponse, HttpStatusCode.TooManyRequests, "rate-limited");
+        Assert.True(limitedResponse.Headers.RetryAfter is not null, "a 429 says when to retry (Retry-After)");
 
-        using var health = await host.Anonymous.GetAsync("/health/ready");
+        using var health = await visitor.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         using var api = await host.Http.GetAsync("/api/leads");
         Assert.Equal(HttpStatusCode.OK, api.StatusCode);
+    }
+
+    [Fact]
+    public async Task Wrong_keys_from_one_address_are_answered_429_after_a_burst_while_other_addresses_go_on()
+    {
+        var host = limited.Host;
+        var attacker = IPAddress.Parse("127.0.0.3");
+        using var guesser = host.CreateClientFrom(attacker, "tdm_guess_0000000000000000000000000");
+        using var rightKeyFromThere = host.CreateClientFrom(attacker, HostProcess.AdminKey);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            using var guess = await guesser.GetAsync("/api/leads");
+            statuses.Add(guess.StatusCode);
+        }
+        using var blocked = await guesser.GetAsync("/api/leads");
+        using var evenTheRightKey = await rightKeyFromThere.GetAsync("/api/leads");
+        using var otherAddress = await host.Http.GetAsync("/api/leads");
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+        await TandemApi.AssertProblemAsync(blocked, HttpStatusCode.TooManyRequests, "rate-limited");
+        Assert.True(blocked.Headers.RetryAfter is not null, "a 429 says when to retry (Retry-After)");
+        await TandemApi.AssertProblemAsync(evenTheRightKey, HttpStatusCode.TooManyRequests, "rate-limited"); // guessing right does not help
+        Assert.Equal(HttpStatusCode.OK, otherAddress.StatusCode);
+        Assert.Contains(host.Output.Split('\n'), l => l.Contains("127.0.0.3", StringComparison.Ordinal));
+        Assert.DoesNotContain("tdm_guess", host.Output);
+        host.AssertNoErrorsLogged();
+    }
+
+    /// <summary>One host with a public limit of 3 and a failed-authentication limit of 5 per address, for an hour.</summary>
+    public sealed class LimitedHost : IAsyncLifetime
+    {
+        private TestStore? _store;
+        private HostProcess? _host;
+
+        internal HostProcess Host => _host ?? throw new InvalidOperationException("The rate-limited host did not start.");
+
+        public async Task InitializeAsync()
+        {
+            _store = await TestStore.CreateAsync(Provider.Sqlite);
+            _host = await HostProcess.StartAsync(_store, null,
+                "--Tandem:RateLimits:Public:PermitLimit=3", "--Tandem:RateLimits:Public:WindowSeconds=3600",
+                "--Tandem:RateLimits:FailedAuthentication:PermitLimit=5", "--Tandem:RateLimits:FailedAuthentication:WindowSeconds=3600");
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (_host is not null) await _host.DisposeAsync();
+            if (_store is not null) await _store.DisposeAsync();
+        }
     }
 }

@@ -53,6 +53,8 @@ public static class TandemApp
         foreach (var module in ModuleCatalog.All) module.AddServices(services, configuration);
         services.AddModuleDbContext<PlatformDbContext, SqlitePlatformDbContext, PostgresPlatformDbContext>(PlatformDbContext.ModuleName, configuration);
         services.AddScoped<ApiKeyService>();
+        services.AddSingleton<ApiKeyUsage>();
+        services.AddSingleton<FailedAuthenticationLimiter>();
         services.AddSingleton<Tandem.Plugins.Abstractions.ILeadSink, PluginLeadSink>();
         services.AddTandemPlugins(configuration);
 
@@ -123,7 +125,7 @@ public static class TandemApp
             ctx.ProblemDetails.Extensions.Remove("traceId");
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.AddOpenApi();
+        services.AddOpenApi(OpenApiDocumentation.Configure);
         // Unreadable bodies (malformed JSON…) reach the exception handler and become a clear 400 problem.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -173,7 +175,9 @@ public static class TandemApp
         var api = app.MapGroup("/api").RequireAuthorization("api")
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(guard.ApiBodyBytes));
         api.MapGet("/modules", (ModuleCatalog catalog) =>
-            ModuleCatalog.All.Select(m => new ModuleListing(m.Name, catalog.IsEnabled(m.Name), m.Requires))).WithName("ListModules");
+            ModuleCatalog.All.Select(m => new ModuleListing(m.Name, catalog.IsEnabled(m.Name), m.Requires)))
+            .WithName("ListModules").WithTags("Platform").WithSummary("The modules compiled in, whether each is enabled, and what each requires");
+        api.MapApiKeyEndpoints();
 
         app.MapPluginEndpoints(api).RequireRateLimiting("public");
 

@@ -14,6 +14,8 @@ internal sealed class ApiKey
     public required string Prefix { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? RevokedAt { get; set; }
+    /// <summary>When the key last authenticated a request, to the minute (written at most once a minute per key and host).</summary>
+    public DateTimeOffset? LastUsedAt { get; set; }
 }
 
 /// <summary>The host's own data (API keys). Same conventions as a module: own file or schema, own migrations.</summary>

@@ -11,11 +11,14 @@ internal static class HostCli
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
-    public static async Task<CliResult> RunAsync(params string[] args)
+    public static Task<CliResult> RunAsync(params string[] args) => RunAsync(bootstrapKey: null, Timeout, args);
+
+    /// <summary>Runs the command with <c>TANDEM_BOOTSTRAP_API_KEY</c> set (or not), killing it after <paramref name="timeout"/>.</summary>
+    public static async Task<CliResult> RunAsync(string? bootstrapKey, TimeSpan timeout, params string[] args)
     {
         var log = new OutputLog();
-        using var process = HostProcess.Launch([HostProcess.HostDll, .. args], log, bootstrapKey: null);
-        using var cts = new CancellationTokenSource(Timeout);
+        using var process = HostProcess.Launch([HostProcess.HostDll, .. args], log, bootstrapKey);
+        using var cts = new CancellationTokenSource(timeout);
         try
         {
             await process.WaitForExitAsync(cts.Token);
@@ -23,7 +26,7 @@ internal static class HostCli
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'tandem {string.Join(' ', args)}' did not exit within {Timeout.TotalSeconds:0} s. Output:\n{log}");
+            throw new TimeoutException($"'tandem {string.Join(' ', args)}' did not exit within {timeout.TotalSeconds:0} s. Output:\n{log}");
         }
         await process.WaitForExitAsync(); // drains stdout and stderr
         return new CliResult(process.ExitCode, log.ToString());

@@ -27,9 +27,11 @@ internal sealed class HostProcess : IAsyncDisposable
     private readonly TestStore _store;
     private readonly string[] _extraArgs;
     private readonly ITestOutputHelper? _output;
+    private readonly string? _bootstrapKey;
 
-    private HostProcess(Process process, OutputLog log, Uri baseAddress, TestStore store, string[] extraArgs, ITestOutputHelper? output)
+    private HostProcess(Process process, OutputLog log, Uri baseAddress, TestStore store, string? bootstrapKey, string[] extraArgs, ITestOutputHelper? output)
     {
+        _bootstrapKey = bootstrapKey;
         _process = process;
         _log = log;
         _store = store;
@@ -81,10 +83,44 @@ internal sealed class HostProcess : IAsyncDisposable
     public HttpClient CreateClient(string? apiKey) => CreateClient(BaseAddress, apiKey);
 
     /// <summary>
+    /// A client whose connections come from another loopback address (<c>127.0.0.x</c>: the whole 127/8 is local on
+    /// Linux), so that a test of per-address limits does not block the other clients of a shared host.
+    /// </summary>
+    public HttpClient CreateClientFrom(IPAddress source, string? apiKey)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(source, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(100) };
+        if (apiKey is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    /// <summary>
     /// Starts the host on <paramref name="store"/> with a raised public rate limit and the bootstrap admin key, and waits
     /// (polling, with a deadline) until <c>/health/ready</c> answers 200. Extra configuration arguments come last and win.
     /// </summary>
-    public static async Task<HostProcess> StartAsync(TestStore store, ITestOutputHelper? output = null, params string[] extraArgs)
+    public static Task<HostProcess> StartAsync(TestStore store, ITestOutputHelper? output = null, params string[] extraArgs) =>
+        StartWithBootstrapKeyAsync(store, AdminKey, output, extraArgs);
+
+    /// <summary>As <see cref="StartAsync(TestStore, ITestOutputHelper?, string[])"/> with another (or no) <c>TANDEM_BOOTSTRAP_API_KEY</c>.</summary>
+    public static async Task<HostProcess> StartWithBootstrapKeyAsync(TestStore store, string? bootstrapKey, ITestOutputHelper? output, params string[] extraArgs)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -95,16 +131,17 @@ internal sealed class HostProcess : IAsyncDisposable
                 HostDll,
                 "--urls", baseAddress.ToString().TrimEnd('/'),
                 "--Tandem:RateLimits:Public:PermitLimit=1000000",
+                "--Tandem:RateLimits:FailedAuthentication:PermitLimit=1000000",
                 .. store.HostArgs,
                 .. extraArgs,
             ];
             var log = new OutputLog();
-            var process = Launch(args, log, bootstrapKey: AdminKey);
+            var process = Launch(args, log, bootstrapKey);
             try
             {
                 await WaitUntilReadyAsync(process, log, baseAddress);
                 output?.WriteLine($"host pid {process.Id} ready on {baseAddress} ({store.Provider})");
-                return new HostProcess(process, log, baseAddress, store, extraArgs, output);
+                return new HostProcess(process, log, baseAddress, store, bootstrapKey, extraArgs, output);
             }
             catch (HostDidNotStartException) when (attempt < 3 && log.Lines.Any(l => l.Contains("address already in use", StringComparison.OrdinalIgnoreCase)))
             {
@@ -133,7 +170,7 @@ internal sealed class HostProcess : IAsyncDisposable
     public async Task<HostProcess> RestartAsync()
     {
         await KillAsync();
-        return await StartAsync(_store, _output, _extraArgs);
+        return await StartWithBootstrapKeyAsync(_store, _bootstrapKey, _output, _extraArgs);
     }
 
     public async ValueTask DisposeAsync()

@@ -33,7 +33,7 @@ internal static partial class LandingPages
                 await db.WriteAsync(c => db.LandingPages.Where(p => p.Id == page.Id)
                     .ExecuteUpdateAsync(s => s.SetProperty(p => p.Visits, p => p.Visits + 1), c), ct);
             return Results.Content(FormPage.Render(page, form, values: null, errors: null), "text/html; charset=utf-8");
-        }).WithName("ViewLandingPage").WithSummary("A landing page (public; each view counts as a visit)")
+        }).WithName("ViewLandingPage").WithTags("Content").WithSummary("A landing page (public; each view counts as a visit)")
           .RequireRateLimiting("public").AllowAnonymous();
     }
 }

@@ -48,7 +48,7 @@ internal static class SubmitForm
                     : null;
                 return Results.Content(FormPage.Render(page, form, values, invalid.Errors), "text/html; charset=utf-8", statusCode: 400);
             }
-        }).WithName("SubmitForm").WithSummary("Submit a form (public): form-encoded from a browser, or JSON")
+        }).WithName("SubmitForm").WithTags("Content").WithSummary("Submit a form (public): form-encoded from a browser, or JSON")
           .Accepts<Dictionary<string, string>>("application/json", "application/x-www-form-urlencoded")
           // A public endpoint: a form is a few fields, so a body beyond 64 KiB is refused (413) before it is read.
           .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))

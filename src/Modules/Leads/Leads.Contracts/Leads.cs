@@ -5,10 +5,23 @@ namespace Tandem.Modules.Leads.Contracts;
 /// <summary>Where a lead came from: channel (content, event, outbound…), campaign, asset, and a reference such as a form submission id.</summary>
 public sealed record LeadSource(string Channel, string? CampaignId = null, string? AssetId = null, string? Detail = null, string? Reference = null);
 
-/// <summary>A consent as recorded on the lead: purpose, granted or not, the text shown, and proof.</summary>
+/// <summary>
+/// A consent as recorded on the lead: purpose, granted or not, the text shown, and proof (how it was obtained: form,
+/// address, device…, set by the module or host that captured it). The proof is replaced by the caller when
+/// <see cref="CaptureLead.Caller"/> is set.
+/// </summary>
 public sealed record LeadConsent(string Purpose, bool Granted, string? Text = null, string? Proof = null);
 
-/// <summary>Capture a person as a lead: normalise, find the same person or create one, record source and consents.</summary>
+/// <summary>The API key that sent a command over HTTP, as the host authenticated it (never taken from the request body).</summary>
+/// <param name="KeyId">The key's id, as <c>GET /api/keys</c> lists it.</param>
+/// <param name="KeyName">The key's name, as given at creation.</param>
+public sealed record ApiCaller(string KeyId, string KeyName);
+
+/// <summary>
+/// Capture a person as a lead: normalise, find the same person or create one, record source and consents.
+/// <c>Caller</c> is who sent it through the API (null for captures from inside Tandem: forms, plugins); when set, every
+/// consent records this caller as its proof, so that an API client cannot claim a proof it does not hold.
+/// </summary>
 public sealed record CaptureLead(
     string? Email,
     string? Phone,
@@ -20,7 +33,8 @@ public sealed record CaptureLead(
     string? Kind,
     LeadSource Source,
     IReadOnlyList<LeadConsent>? Consents = null,
-    bool CallbackRequested = false) : ICommand<CaptureLeadResult>;
+    bool CallbackRequested = false,
+    ApiCaller? Caller = null) : ICommand<CaptureLeadResult>;
 
 /// <summary>The lead the capture ended in. <paramref name="Outcome"/> is <c>created</c> or <c>merged</c>.</summary>
 public sealed record CaptureLeadResult(string Id, string Outcome, IReadOnlyList<string> MatchedOn);
@@ -64,8 +78,11 @@ public sealed record LeadScoreReason(string Rule, int Points, DateTimeOffset At)
 /// <summary>A source as recorded on the lead.</summary>
 public sealed record LeadSourceRecord(string Channel, string? CampaignId, string? AssetId, string? Detail, string? Reference, DateTimeOffset At);
 
-/// <summary>A consent as recorded on the lead.</summary>
-public sealed record LeadConsentRecord(string Purpose, bool Granted, string? Text, DateTimeOffset At);
+/// <summary>
+/// A consent as recorded on the lead, with its proof: the form with address and browser, the plugin, or
+/// <c>api-key:{id} ({name})</c> for the API caller that sent it.
+/// </summary>
+public sealed record LeadConsentRecord(string Purpose, bool Granted, string? Text, DateTimeOffset At, string? Proof = null);
 
 /// <summary>A page of leads.</summary>
 public sealed record LeadPage(IReadOnlyList<LeadDetails> Items, int Total, int Page, int PageSize);

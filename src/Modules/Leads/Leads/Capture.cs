@@ -172,6 +172,7 @@ internal sealed class CaptureLeadHandler(LeadsDbContext db, LeadCapture capture)
 {
     public async ValueTask<CaptureLeadResult> Handle(CaptureLead command, CancellationToken cancellationToken)
     {
+        command = WithCallerAsProof(command);
         try
         {
             return await capture.CaptureAsync(command, cancellationToken);
@@ -183,6 +184,11 @@ internal sealed class CaptureLeadHandler(LeadsDbContext db, LeadCapture capture)
             return await capture.CaptureAsync(command, cancellationToken);
         }
     }
+
+    /// <summary>Consents sent by an API caller are proven by that caller, whatever proof the request claimed.</summary>
+    internal static CaptureLead WithCallerAsProof(CaptureLead command) => command is { Caller: { } caller, Consents: { Count: > 0 } consents }
+        ? command with { Consents = consents.Select(c => c with { Proof = $"api-key:{caller.KeyId} ({caller.KeyName})" }).ToList() }
+        : command;
 }
 
 /// <summary>Content announced a form submission: capture the person (once per submission, whatever the redeliveries).</summary>

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,7 +15,14 @@ internal static class LeadEndpoints
 {
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapCreate<CaptureLead, CaptureLeadResult>("/", result => $"/api/leads/{result.Id}").WithName("CaptureLead").WithSummary("Capture a lead (merged into the same person when found)");
+        // The caller comes from the authenticated key, never from the body: it is the proof of the consents it sends.
+        api.MapPost("/", async (CaptureLead command, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
+            {
+                var result = await sender.Send(command with { Caller = CallerOf(user) }, ct);
+                return Results.Created($"/api/leads/{result.Id}", result);
+            })
+            .Produces<CaptureLeadResult>(StatusCodes.Status201Created)
+            .WithName("CaptureLead").WithSummary("Capture a lead (merged into the same person when found); consents record the calling API key as their proof");
 
         api.MapGet("/{id}", async (string id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new GetLead(id), ct)))
             .WithName("GetLead").WithSummary("One lead with score reasons, sources and consents");
@@ -26,6 +34,9 @@ internal static class LeadEndpoints
         api.MapGet("/mql-definition", async (ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new GetMqlDefinition(), ct)))
             .WithName("GetMqlDefinition").WithSummary("The shared definition of an MQL");
     }
+
+    private static ApiCaller? CallerOf(ClaimsPrincipal user) =>
+        user.FindFirstValue(ClaimTypes.NameIdentifier) is { } id ? new ApiCaller(id, user.FindFirstValue(ClaimTypes.Name) ?? id) : null;
 }
 
 internal static class LeadProjection
@@ -34,7 +45,7 @@ internal static class LeadProjection
         l.Id, l.Email, l.Phone, l.FirstName, l.LastName, l.Company, l.JobTitle, l.PostalCode, l.Kind, l.Status,
         new LeadScore(l.Score, l.ScoreEntries.OrderBy(s => s.Id).Select(s => new LeadScoreReason(s.Rule, s.Points, s.At)).ToList()),
         l.Sources.OrderBy(s => s.Id).Select(s => new LeadSourceRecord(s.Channel, s.CampaignId, s.AssetId, s.Detail, s.Reference, s.At)).ToList(),
-        l.Consents.OrderBy(s => s.Id).Select(s => new LeadConsentRecord(s.Purpose, s.Granted, s.Text, s.At)).ToList(),
+        l.Consents.OrderBy(s => s.Id).Select(s => new LeadConsentRecord(s.Purpose, s.Granted, s.Text, s.At, s.Proof)).ToList(),
         l.CallbackRequestedAt is not null,
         l.CreatedAt);
 

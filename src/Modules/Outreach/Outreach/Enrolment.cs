@@ -124,7 +124,7 @@ internal static class OutreachEndpoints
             Results.Ok(await sender.Send(new ListTasks(owner, due, prospectId, page ?? 1, pageSize ?? 50), ct))).WithName("ListTasks").WithSummary("Open rep tasks (calls, LinkedIn steps), oldest due first");
 
         api.MapGet("/enrollments/{id}", async (string id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new GetEnrollment(id), ct)))
-            .WithName("GetEnrollment");
+            .WithName("GetEnrollment").WithSummary("One enrolment in a sequence with the status of each step");
 
         api.MapGet("/channels", async (ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new GetAvailableChannels(), ct)))
             .WithName("GetAvailableChannels").WithSummary("Outbound channels provided by the loaded plugins");

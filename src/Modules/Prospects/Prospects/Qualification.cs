@@ -141,10 +141,10 @@ internal static class ProspectEndpoints
         }).WithName("QualifyLead").WithSummary("Qualify a lead by hand (checked against the ICP)");
 
         api.MapGet("/{id}", async (string id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new GetProspect(id), ct)))
-            .WithName("GetProspect");
+            .WithName("GetProspect").WithSummary("One prospect with its ICP fit and reasons, owner, stage and outcome");
 
         api.MapGet("/", async (string? stage, string? owner, string? leadId, int? page, int? pageSize, ISender sender, CancellationToken ct) =>
                 Results.Ok(await sender.Send(new ListProspects(stage, owner, leadId, page ?? 1, pageSize ?? 50), ct)))
-            .WithName("ListProspects");
+            .WithName("ListProspects").WithSummary("Search prospects by stage, owner or lead");
     }
 }

@@ -17,5 +17,5 @@ public static class EndpointExtensions
         {
             var created = await sender.Send(command, ct);
             return Results.Created(location(created), created);
-        });
+        }).Produces<TCreated>(StatusCodes.Status201Created);
 }
