@@ -30,7 +30,7 @@ internal sealed record MqlPolicy(int Threshold, int FormSubmittedPoints, int Cal
 internal static class LeadKinds
 {
     public static readonly string[] All = ["consumer", "professional"];
-    /// <summary>Unknown kind is treated as consumer, the stricter one (COMPLIANCE.md §1).</summary>
+    /// <summary>Unknown kind is treated as consumer: French prospecting rules protect consumers more than professionals, so it is the safe default.</summary>
     public static string Normalize(string? kind) => kind == "professional" ? "professional" : "consumer";
 }
 
