@@ -172,6 +172,21 @@ public sealed class InputLimitTests(SharedHosts hosts) : IClassFixture<SharedHos
     }
 
     [Fact]
+    public async Task A_name_longer_than_the_name_limit_on_a_public_form_is_kept_cut_to_that_limit_on_the_lead()
+    {
+        var (_, host, content) = await hosts.GetAsync(Provider.Sqlite);
+        var email = $"long-name-{Guid.NewGuid():N}@example.fr";
+
+        using var response = await host.Anonymous.PostAsync($"/f/{content.FormId}", new StringContent(
+            new JsonObject { ["email"] = email, ["firstName"] = new string('é', 1500) }.ToJsonString(), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var leadId = (await TandemApi.ReadJsonAsync(response))!.Str("leadId");
+
+        var lead = await TandemApi.ReadJsonAsync(await host.Http.GetAsync($"/api/leads/{leadId}"));
+        Assert.Equal(new string('é', 200), lead!.Str("firstName"));
+    }
+
+    [Fact]
     public async Task Api_bodies_beyond_one_mebibyte_are_a_413_problem_even_for_a_ten_megabyte_form_label()
     {
         var (store, host, content) = await hosts.GetAsync(Provider.Sqlite);

@@ -136,7 +136,9 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlPolicy policy, TimeProvi
     private Task<Lead?> Load(System.Linq.Expressions.Expression<Func<Lead, bool>> predicate, CancellationToken ct) =>
         db.Leads.FirstOrDefaultAsync(predicate, ct);
 
-    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    // Forms accept longer values than the API's name limit: what a lead keeps is cut to that limit (API validation 400s instead).
+    private static string? Clean(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? null : value.Trim() is { Length: > Limits.Name } trimmed ? trimmed[..Limits.Name] : value.Trim();
 }
 
 internal sealed class CaptureLeadValidator : IValidator<CaptureLead>
