@@ -12,6 +12,10 @@ namespace Tandem.Modules.Content.Contracts;
 /// <param name="CallbackRequested">The separate, explicit "call me back" choice was ticked.</param>
 /// <param name="Utm">Campaign tracking parameters.</param>
 /// <param name="SubmittedAt">When the submission was received.</param>
+/// <param name="VisitorId">The anonymous first-party visitor id (cookie) of the browser that sent it, if any.</param>
+/// <param name="LandingPageId">The landing page the form was sent from, if any.</param>
+/// <param name="AssetJourneyStage">The gated asset's buying-journey stage (awareness, consideration, decision), if any.</param>
+/// <param name="AssetInterest">The gated asset's interest (e.g. solar, heat-pump, ev-charger), if any.</param>
 public sealed record FormSubmitted(
     string SubmissionId,
     string FormId,
@@ -21,7 +25,11 @@ public sealed record FormSubmitted(
     IReadOnlyList<SubmittedConsent> Consents,
     bool CallbackRequested,
     UtmParameters Utm,
-    DateTimeOffset SubmittedAt) : INotification;
+    DateTimeOffset SubmittedAt,
+    string? VisitorId = null,
+    string? LandingPageId = null,
+    string? AssetJourneyStage = null,
+    string? AssetInterest = null) : INotification;
 
 /// <summary>Contact fields recognised on a form, plus every other field by name.</summary>
 public sealed record SubmittedContact(
