@@ -138,6 +138,8 @@ trap 'exit 130' INT TERM
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 now_ms() { local t=$EPOCHREALTIME; t=${t//[.,]/}; echo "${t:0:${#t}-3}"; }
 result() { sed -n "s/^$1=//p" "$results" | tail -1; }
+# CPU time (user + system, all threads) the host has used so far, in milliseconds.
+host_cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$host_pid/stat" 2>/dev/null || echo 0; }
 
 # A loopback port nobody listens on, below the kernel's ephemeral range (see scripts/measure-startup.sh).
 read -r ephemeral_low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || ephemeral_low=32768
@@ -251,6 +253,8 @@ start_recorders() {
 # 6. The load.
 answers="$work/answers"
 if [ -n "$rate" ]; then
+  warm_answered=0
+  cpu_start=$(host_cpu_ms)
   start_recorders
   dotnet "$load_tool" rate --url "$base" --form "$form" --rate "$rate" --duration "$duration" --warmup "$warmup" \
     --connections "${connections:-512}" --answers "$answers.rate" --out "$results"
@@ -263,6 +267,8 @@ else
       wrk -t1 -c4 -d"${warmup}s" --timeout 30s -s "$root/scripts/load-forms.lua" "$base/f/$form" >"$work/wrk-warmup.txt" 2>&1 \
       || { cat "$work/wrk-warmup.txt" >&2; echo "wrk failed" >&2; exit 1; }
   fi
+  warm_answered=$(cat "$answers".warm.* 2>/dev/null | wc -l || true)
+  cpu_start=$(host_cpu_ms)
   start_recorders
   echo "wrk -t$threads -c${connections:-32} -d${duration}s --timeout 30s --latency $base/f/$form"
   LOAD_FORM_PATH="/f/$form" LOAD_TAG="wrk" LOAD_ANSWERS="$answers.wrk" \
@@ -298,6 +304,7 @@ set +e
 dotnet "$load_tool" verify "${verify_store[@]}" "${answer_files[@]}" --since-unix-ms "$load_end" --deadline "$drain_timeout" --out "$results"
 verified=$?
 set -e
+cpu_end=$(host_cpu_ms)
 load_end_avg=$(loadavg)
 if [ -n "$syscalls_file" ]; then
   stop_host   # perf trace writes its summary when the host exits
@@ -325,6 +332,8 @@ if [ -n "$rate" ]; then
 else
   printf '%-14s %s\n' "latency:" "p50 $(result latency_p50_ms) ms, p90 $(result latency_p90_ms) ms, p99 $(result latency_p99_ms) ms, p99.9 $(result latency_p99_9_ms) ms, max $(result latency_max_ms) ms (closed loop, wrk: send to answer)"
 fi
+cpu_submissions=$(( $(result stored) - warm_answered ))
+printf '%-14s %s\n' "host CPU:" "$(awk -v c=$((cpu_end - cpu_start)) -v n="$cpu_submissions" 'BEGIN { if (n > 0) printf "%.2f ms per submission (%.1f s of CPU for %d submissions, load start to drained, all host threads)", c / n, c / 1000, n; else print "?" }')"
 printf '%-14s %s\n' "SQLite floor:" "$floor durable commits/s (one row per commit, WAL, synchronous=FULL, same disk, same run)"
 printf '%-14s %s\n' "ratio:" "$ratio (accepted/s ÷ floor)"
 printf '%-14s %s\n' "drain:" "every answered submission through $(result drain_answered_s) s after the load stopped; everything stored $( [ "$(result drained)" = yes ] && echo "$(result drain_s) s" || echo "NOT after $(result drain_s) s") ($(result stored) stored, $(result leads) leads, $(result prospects) prospects, $(result tasks) call tasks)"

@@ -24,12 +24,39 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
     public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
 
-    private TimeProvider Clock => this.GetService<IDbContextOptions>()
-        .FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService(typeof(TimeProvider)) as TimeProvider
-        ?? TimeProvider.System;
+    /// <summary>
+    /// The DI scope this context serves (its handler's scope: the message being consumed, the clock, the outbox). Pooled
+    /// contexts are built once by the root provider, so the scope is handed over at each rent (<see cref="Rent{T}"/>)
+    /// and forgotten when the context goes back to the pool.
+    /// </summary>
+    private IServiceProvider? _scope;
 
-    private T? AppService<T>() where T : class => this.GetService<IDbContextOptions>()
-        .FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService(typeof(T)) as T;
+    private IServiceProvider? Services => _scope ?? this.GetService<IDbContextOptions>()
+        .FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider;
+
+    private TimeProvider Clock => AppService<TimeProvider>() ?? TimeProvider.System;
+
+    private T? AppService<T>() where T : class => Services?.GetService(typeof(T)) as T;
+
+    /// <summary>A context from the module's pool, bound to <paramref name="scope"/> until the scope disposes it (back to the pool).</summary>
+    public static T Rent<T>(IDbContextFactory<T> pool, IServiceProvider scope) where T : ModuleDbContext
+    {
+        var context = pool.CreateDbContext();
+        context._scope = scope;
+        return context;
+    }
+
+    public override void Dispose()
+    {
+        _scope = null;
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        _scope = null;
+        return base.DisposeAsync();
+    }
 
     /// <summary>Queues a notification in this module's outbox; it is stored by the next SaveChanges, in the same transaction. Returns the message id.</summary>
     public Guid Publish<TNotification>(TNotification notification) where TNotification : INotification =>
@@ -92,8 +119,7 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
         get
         {
             if (_writerResolved) return _writer;
-            var services = this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider;
-            _writer = services?.GetKeyedService<ModuleWriter>(Module);
+            _writer = Services?.GetKeyedService<ModuleWriter>(Module);
             _writerResolved = true;
             return _writer;
         }

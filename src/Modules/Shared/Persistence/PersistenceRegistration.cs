@@ -18,6 +18,12 @@ public sealed record ModuleDatabase(string Module, Type ContextType);
 public static class PersistenceRegistration
 {
     /// <summary>
+    /// Contexts kept for reuse per module. Building a DbContext (its options and internal services) cost more CPU than
+    /// the SQL of a typical handler (docs/performance.md); a pooled one is reset and handed to the next scope instead.
+    /// </summary>
+    private const int PoolSize = 256;
+
+    /// <summary>
     /// Registers a module DbContext for the configured provider. <typeparamref name="TContext"/> is what the module's
     /// handlers inject; the provider subclasses carry the migrations of their provider.
     /// </summary>
@@ -34,15 +40,15 @@ public static class PersistenceRegistration
         if (options.Provider == DatabaseProvider.Postgres)
         {
             var connectionString = options.PostgresConnectionString!;
-            services.AddDbContext<TPostgres>(o => ConfigurePostgres(o, connectionString, schema));
-            services.AddScoped<TContext>(sp => sp.GetRequiredService<TPostgres>());
+            services.AddPooledDbContextFactory<TPostgres>(o => ConfigurePostgres(o, connectionString, schema), PoolSize);
+            services.AddScoped<TContext>(sp => ModuleDbContext.Rent(sp.GetRequiredService<IDbContextFactory<TPostgres>>(), sp));
             connect = () => new NpgsqlConnection(connectionString);
         }
         else
         {
             var connectionString = options.SqliteConnectionString(module);
-            services.AddDbContext<TSqlite>(o => ConfigureSqlite(o, connectionString, options.SqliteFullSync));
-            services.AddScoped<TContext>(sp => sp.GetRequiredService<TSqlite>());
+            services.AddPooledDbContextFactory<TSqlite>(o => ConfigureSqlite(o, connectionString, options.SqliteFullSync), PoolSize);
+            services.AddScoped<TContext>(sp => ModuleDbContext.Rent(sp.GetRequiredService<IDbContextFactory<TSqlite>>(), sp));
             var setup = options.SqliteFullSync ? SqliteConnectionSetup.Full : SqliteConnectionSetup.Normal;
             connect = () => new SqliteConnection(connectionString);
             prepare = setup.Apply;
