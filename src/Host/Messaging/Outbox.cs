@@ -201,7 +201,7 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
     {
         if (!_databases.TryGetValue(module, out var database)) return false;
         var message = new OutboxMessage { Id = messageId, Type = typeof(TNotification).FullName!, Payload = "" };
-        return await ProcessAsync(database, message, notification, cancellationToken);
+        return await ProcessAsync(database, message, notification, cancellationToken, firstDelivery: true);
     }
 
     /// <summary>Claims one committed message by id (unless another dispatcher holds it) and publishes it now.</summary>
@@ -257,7 +257,8 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
         return claimed;
     }
 
-    private async Task<bool> ProcessAsync(ModuleDatabase database, OutboxMessage message, object? notification, CancellationToken cancellationToken)
+    private async Task<bool> ProcessAsync(ModuleDatabase database, OutboxMessage message, object? notification, CancellationToken cancellationToken,
+        bool firstDelivery = false)
     {
         Exception? failure = null;
         try
@@ -270,7 +271,9 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
                     ?? throw new InvalidOperationException($"Empty payload for '{message.Type}'.");
             }
             await using var scope = _scopes.CreateAsyncScope();
-            scope.ServiceProvider.GetRequiredService<MessageContext>().MessageId = message.Id;
+            var context = scope.ServiceProvider.GetRequiredService<MessageContext>();
+            context.MessageId = message.Id;
+            context.FirstDelivery = firstDelivery;
             await scope.ServiceProvider.GetRequiredService<IPublisher>().Publish(notification, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)

@@ -49,12 +49,14 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
     public override void Dispose()
     {
         _scope = null;
+        _announce = false;
         base.Dispose();
     }
 
     public override ValueTask DisposeAsync()
     {
         _scope = null;
+        _announce = false;
         return base.DisposeAsync();
     }
 
@@ -70,8 +72,12 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
     public Guid PublishInline<TNotification>(TNotification notification) where TNotification : INotification =>
         Enqueue(notification, inline: true);
 
+    /// <summary>A message for the background dispatcher was added since the last save: the save wakes the dispatcher.</summary>
+    private bool _announce;
+
     private Guid Enqueue<TNotification>(TNotification notification, bool inline) where TNotification : INotification
     {
+        _announce |= !inline;
         var now = Clock.GetUtcNow().ToUnixTimeMilliseconds();
         var id = Guid.CreateVersion7();
         OutboxMessages.Add(new OutboxMessage
@@ -96,10 +102,9 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
     /// </summary>
     public async ValueTask<bool> BeginConsumeAsync(string consumer, CancellationToken cancellationToken)
     {
-        var messageId = AppService<MessageContext>()?.MessageId;
-        if (messageId is null) return true;
-        var id = messageId.Value;
-        if (await InboxMessages.AnyAsync(m => m.MessageId == id && m.Consumer == consumer, cancellationToken))
+        var message = AppService<MessageContext>();
+        if (message?.MessageId is not { } id) return true;
+        if (!message.FirstDelivery && await InboxMessages.AnyAsync(m => m.MessageId == id && m.Consumer == consumer, cancellationToken))
             return false;
         InboxMessages.Add(new InboxMessage
         {
@@ -134,18 +139,30 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         // Messages reserved for inline dispatch are published by their caller: only the others wake the dispatcher.
-        var announces = ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added && e.Entity.LockedBy is null);
+        var announces = _announce;
         int result;
         if (Writer is { } writer && Database.CurrentTransaction is null)
         {
-            if (!ChangeTracker.HasChanges()) return 0;
-            result = await writer.RunAsync(this, ct => base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct), cancellationToken);
-            if (acceptAllChangesOnSuccess) ChangeTracker.AcceptAllChanges();
+            // Change detection once (it walks every tracked entity): HasChanges and SaveChanges would each repeat it.
+            var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
+            if (autoDetect) ChangeTracker.DetectChanges();
+            ChangeTracker.AutoDetectChangesEnabled = false;
+            try
+            {
+                if (!ChangeTracker.HasChanges()) return 0;
+                result = await writer.RunAsync(this, ct => base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct), cancellationToken);
+                if (acceptAllChangesOnSuccess) ChangeTracker.AcceptAllChanges();
+            }
+            finally
+            {
+                ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+            }
         }
         else
         {
             result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
+        _announce = false;
         if (announces) AppService<IOutboxSignal>()?.Notify(Module);
         return result;
     }
