@@ -73,6 +73,7 @@ public static class TandemApp
                 typeof(Tandem.Modules.Prospects.Contracts.QualifyLead),
                 typeof(Tandem.Modules.Outreach.OutreachModule),
                 typeof(Tandem.Modules.Outreach.Contracts.ListTasks),
+                typeof(SendThroughChannelHandler), // the host's adapters: channel plugins answer Outreach
             ];
             options.PipelineBehaviors =
             [
