@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Tandem.Host.Access;
+using Tandem.Host.Logging;
 using Tandem.Host.Messaging;
 using Tandem.Host.Platform;
 using Tandem.Host.Plugins;
@@ -31,6 +32,9 @@ public static class TandemApp
         var guard = HttpGuardOptions.From(configuration);
         // Kestrel refuses longer request lines with a bare 414 before any middleware runs; below this, HttpGuard
         // answers a URL that is too long with a problem.
+        // Console logs go through the redacting format: no email address or phone number reaches a log (docs/compliance.md).
+        builder.Logging.AddConsole(o => o.FormatterName = RedactingConsoleFormatter.Name)
+            .AddConsoleFormatter<RedactingConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestLineSize = HttpGuardOptions.KestrelRequestLineLimit);
 
         var modules = new ModuleCatalog(configuration);
