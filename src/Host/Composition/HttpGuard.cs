@@ -70,7 +70,12 @@ internal sealed class HttpGuard(RequestDelegate next, HttpGuardOptions options, 
     private readonly string _frameAncestors = options.FrameAncestors.Count == 0 ? "'none'" : string.Join(' ', options.FrameAncestors);
 
     /// <summary>Pages are server-rendered HTML without scripts: nothing but their own styles, images and form posts.</summary>
-    private string PagePolicy => $"default-src 'none'; img-src 'self'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors {_frameAncestors}";
+    private string PagePolicy(HttpContext context) =>
+        $"default-src 'none'; img-src 'self'{Extra(context, HttpRequests.PageImageSourceItem)}; style-src 'self'{Extra(context, HttpRequests.PageStyleSourceItem)}; form-action 'self'; base-uri 'none'; frame-ancestors {_frameAncestors}";
+
+    /// <summary>A source a page asked for (its inline stylesheet's hash, its logo's origin): one CSP token, never anything else.</summary>
+    private static string Extra(HttpContext context, string item) =>
+        context.Items[item] is string source && source.Length > 0 && !source.Any(c => char.IsWhiteSpace(c) || c is ';' or ',') ? " " + source : "";
 
     /// <summary>Everything else is data: a browser that renders it anyway may load and run nothing.</summary>
     private string DataPolicy => $"default-src 'none'; frame-ancestors {_frameAncestors}";
@@ -107,7 +112,7 @@ internal sealed class HttpGuard(RequestDelegate next, HttpGuardOptions options, 
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "same-origin";
         var html = context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
-        headers.ContentSecurityPolicy = html ? PagePolicy : DataPolicy;
+        headers.ContentSecurityPolicy = html ? PagePolicy(context) : DataPolicy;
         if (options.FrameAncestors.Count == 0) headers.XFrameOptions = "DENY";
         // API answers and form answers hold personal data (leads, what a visitor typed): no cache keeps them.
         var path = context.Request.Path;

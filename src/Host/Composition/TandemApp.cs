@@ -166,6 +166,8 @@ public static class TandemApp
         app.UseStatusCodePages();
         // Explicitly after HttpGuard, which serves HEAD with the GET endpoints before a route is chosen.
         app.UseRouting();
+        // Cross-origin posts only where an endpoint names a policy (pop-up forms: Tandem:Content:EmbedOrigins).
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

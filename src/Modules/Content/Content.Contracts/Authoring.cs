@@ -12,7 +12,12 @@ public sealed record Created(string Id);
 public sealed record CreateCampaign(string Name, string Channel, Money? Cost, DateOnly? StartsOn, DateOnly? EndsOn) : ICommand<Created>;
 
 /// <summary>Create a gated content asset (guide, white paper…) aimed at a buying-journey stage.</summary>
-public sealed record CreateAsset(string Title, string Kind, string JourneyStage, string? Url) : ICommand<Created>;
+/// <param name="Title">What the visitor gets, as the landing page promises it.</param>
+/// <param name="Kind">One of <see cref="AssetKinds"/>.</param>
+/// <param name="JourneyStage">One of <see cref="JourneyStages"/>.</param>
+/// <param name="Url">Where the file lives (absolute http/https); the signed link redirects there.</param>
+/// <param name="Interest">What the asset is about, a lower-case slug such as <c>solar</c>, <c>heat-pump</c>, <c>ev-charger</c>.</param>
+public sealed record CreateAsset(string Title, string Kind, string JourneyStage, string? Url, string? Interest = null) : ICommand<Created>;
 
 /// <summary>A field on a form.</summary>
 public sealed record FormFieldSpec(string Name, string Label, string Type, bool Required, IReadOnlyList<string>? Options = null);
@@ -30,20 +35,45 @@ public sealed record CreateForm(
     bool OffersCallback) : ICommand<Created>;
 
 /// <summary>Create a landing page at <c>/p/{slug}</c> showing a form.</summary>
-public sealed record CreateLandingPage(string Slug, string Title, string Body, string FormId, string? CampaignId) : ICommand<CreatedLandingPage>;
+/// <remarks><c>Language</c>: one of <see cref="PageLanguages"/>; every text Tandem adds to the page is in it. Null: the configured default.</remarks>
+public sealed record CreateLandingPage(string Slug, string Title, string Body, string FormId, string? CampaignId, string? Language = null) : ICommand<CreatedLandingPage>;
+
+/// <summary>
+/// Replace a form's name, asset, campaign, fields, consents and callback choice. Past submissions keep the consent texts they
+/// were shown (each submission stores them); only later visitors see the new form.
+/// </summary>
+public sealed record UpdateForm(
+    string Id,
+    string Name,
+    string? AssetId,
+    string? CampaignId,
+    IReadOnlyList<FormFieldSpec> Fields,
+    IReadOnlyList<FormConsentSpec>? Consents,
+    bool OffersCallback) : ICommand<FormDetails>;
 
 /// <summary>The landing page and its public address (relative).</summary>
 public sealed record CreatedLandingPage(string Id, string Url);
 
 /// <summary>A visitor's submission of a form, as received over HTTP (field values by declared name).</summary>
+/// <param name="FormId">The form sent.</param>
+/// <param name="Values">Every value sent, by name (declared fields, <c>consent.{purpose}</c>, <c>callback</c>, <c>utm_*</c>, <c>_page</c>).</param>
+/// <param name="IpAddress">The client address (consent proof).</param>
+/// <param name="UserAgent">The browser (consent proof).</param>
+/// <param name="VisitorId">The anonymous first-party visitor id (cookie), if the browser sent one.</param>
 public sealed record SubmitForm(
     string FormId,
     IReadOnlyDictionary<string, string> Values,
     string? IpAddress,
-    string? UserAgent) : ICommand<SubmitFormResult>;
+    string? UserAgent,
+    string? VisitorId = null) : ICommand<SubmitFormResult>;
 
 /// <summary>The stored submission and, when Leads already captured it, the lead.</summary>
-public sealed record SubmitFormResult(string SubmissionId, string? LeadId, string? LandingPageSlug);
+/// <param name="SubmissionId">The stored submission.</param>
+/// <param name="LeadId">The lead, when Leads captured it within the request.</param>
+/// <param name="LandingPageSlug">The landing page it was sent from, if any.</param>
+/// <param name="AssetPath">The signed, expiring link to the form's asset (relative: <c>/d/{token}</c>), when the form offers one with a URL.</param>
+/// <param name="Stored">False for a honeypot hit: the answer looks the same, nothing was stored.</param>
+public sealed record SubmitFormResult(string SubmissionId, string? LeadId, string? LandingPageSlug, string? AssetPath = null, bool Stored = true);
 
 /// <summary>One campaign, as created.</summary>
 public sealed record GetCampaign(string Id) : IQuery<CampaignDetails>;
@@ -55,7 +85,8 @@ public sealed record CampaignDetails(string Id, string Name, string Channel, Mon
 public sealed record GetAsset(string Id) : IQuery<AssetDetails>;
 
 /// <summary>An asset as the API shows it.</summary>
-public sealed record AssetDetails(string Id, string Title, string Kind, string JourneyStage, string? Url, DateTimeOffset CreatedAt);
+/// <remarks><c>Interest</c>: what it is about; <c>Downloads</c>: how many times a signed link to it was used.</remarks>
+public sealed record AssetDetails(string Id, string Title, string Kind, string JourneyStage, string? Url, DateTimeOffset CreatedAt, string? Interest = null, long Downloads = 0);
 
 /// <summary>One form with its fields, consents and callback choice.</summary>
 public sealed record GetForm(string Id) : IQuery<FormDetails>;
@@ -69,7 +100,8 @@ public sealed record FormDetails(
     IReadOnlyList<FormFieldSpec> Fields,
     IReadOnlyList<FormConsentSpec> Consents,
     bool OffersCallback,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? UpdatedAt = null);
 
 /// <summary>One landing page, with its visit count.</summary>
 public sealed record GetLandingPage(string Id) : IQuery<LandingPageDetails>;
@@ -84,12 +116,18 @@ public sealed record LandingPageDetails(
     string FormId,
     string? CampaignId,
     long Visits,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    string Language = PageLanguages.French);
 
 /// <summary>One stored form submission (personal data: what the visitor typed).</summary>
 public sealed record GetSubmission(string Id) : IQuery<SubmissionDetails>;
 
 /// <summary>A submission as the API shows it: the declared fields typed, the consents ticked, and the lead it became.</summary>
+/// <remarks>
+/// <c>Consents</c>: every consent box the visitor was shown, with the exact text shown then and whether it was ticked.
+/// <c>CampaignId</c>: the campaign the submission is attributed to (a <c>utm_campaign</c> naming a campaign id, else the page's
+/// or the form's). <c>LandingPageId</c>: the page it was sent from. <c>AssetId</c>: the asset the form offered when it was sent.
+/// </remarks>
 public sealed record SubmissionDetails(
     string Id,
     string FormId,
@@ -98,4 +136,11 @@ public sealed record SubmissionDetails(
     bool CallbackRequested,
     UtmParameters Utm,
     string? LeadId,
-    DateTimeOffset SubmittedAt);
+    DateTimeOffset SubmittedAt,
+    IReadOnlyList<ConsentShown>? Consents = null,
+    string? CampaignId = null,
+    string? LandingPageId = null,
+    string? AssetId = null);
+
+/// <summary>A consent box as a visitor saw it: its purpose, the exact text, and whether it was ticked.</summary>
+public sealed record ConsentShown(string Purpose, string Text, bool Granted);

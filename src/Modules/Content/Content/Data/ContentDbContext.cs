@@ -22,12 +22,16 @@ internal sealed class Asset
     public required string Kind { get; set; }
     public required string JourneyStage { get; set; }
     public string? Url { get; set; }
+    /// <summary>What the asset is about (solar, heat-pump…): scoring per interest in Leads.</summary>
+    public string? Interest { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
 }
 
 internal sealed record FormField(string Name, string Label, string Type, bool Required, IReadOnlyList<string>? Options = null);
 
 internal sealed record FormConsent(string Purpose, string Text, bool Required);
+
+internal sealed record FormConsentAnswer(string Purpose, string Text, bool Granted);
 
 internal sealed class Form
 {
@@ -39,6 +43,7 @@ internal sealed class Form
     public required List<FormConsent> Consents { get; set; }
     public bool OffersCallback { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? UpdatedAt { get; set; }
 }
 
 internal sealed class LandingPage
@@ -49,8 +54,46 @@ internal sealed class LandingPage
     public required string Body { get; set; }
     public required string FormId { get; set; }
     public string? CampaignId { get; set; }
-    public long Visits { get; set; }
+    /// <summary>fr or en; null: the configured default language.</summary>
+    public string? Language { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>One view of a landing page by an anonymous visitor (first-party cookie); stitched to a lead once known.</summary>
+internal sealed class Visit
+{
+    public required string Id { get; init; }
+    public required string LandingPageId { get; init; }
+    public string? CampaignId { get; init; }
+    public required string VisitorId { get; init; }
+    /// <summary>The interest of the asset the page offered (scoring per interest).</summary>
+    public string? Interest { get; init; }
+    public DateTimeOffset At { get; init; }
+    public string? LeadId { get; set; }
+}
+
+/// <summary>A visitor known to be a lead (their submission became it): later visits are announced for that lead at once.</summary>
+internal sealed class VisitorLead
+{
+    public required string VisitorId { get; init; }
+    public required string LeadId { get; set; }
+    public DateTimeOffset At { get; set; }
+}
+
+/// <summary>One use of a signed asset link.</summary>
+internal sealed class Download
+{
+    public required string Id { get; init; }
+    public required string AssetId { get; init; }
+    public required string SubmissionId { get; init; }
+    public DateTimeOffset At { get; init; }
+}
+
+/// <summary>Module settings the module makes itself (the generated asset-link signing key).</summary>
+internal sealed class ContentSetting
+{
+    public required string Key { get; init; }
+    public required string Value { get; init; }
 }
 
 internal sealed class Submission
@@ -64,6 +107,12 @@ internal sealed class Submission
     public string? UtmMedium { get; init; }
     public string? UtmCampaign { get; init; }
     public DateTimeOffset SubmittedAt { get; init; }
+    /// <summary>Every consent box shown, with the exact text shown then: editing the form later never rewrites it.</summary>
+    public List<FormConsentAnswer>? Consents { get; init; }
+    public string? CampaignId { get; init; }
+    public string? LandingPageId { get; init; }
+    public string? AssetId { get; init; }
+    public string? VisitorId { get; init; }
     /// <summary>The lead Leads captured this submission into (visitor→lead conversion per form and campaign).</summary>
     public string? LeadId { get; set; }
 }
@@ -77,6 +126,10 @@ internal class ContentDbContext(DbContextOptions options) : ModuleDbContext(opti
     public DbSet<Form> Forms => Set<Form>();
     public DbSet<LandingPage> LandingPages => Set<LandingPage>();
     public DbSet<Submission> Submissions => Set<Submission>();
+    public DbSet<Visit> Visits => Set<Visit>();
+    public DbSet<VisitorLead> VisitorLeads => Set<VisitorLead>();
+    public DbSet<Download> Downloads => Set<Download>();
+    public DbSet<ContentSetting> Settings => Set<ContentSetting>();
 
     protected override void OnModuleModelCreating(ModelBuilder modelBuilder)
     {
@@ -92,6 +145,7 @@ internal class ContentDbContext(DbContextOptions options) : ModuleDbContext(opti
         {
             b.HasKey(x => x.Id);
             b.Property(x => x.Title).HasMaxLength(300);
+            b.Property(x => x.Interest).HasMaxLength(64);
         });
         modelBuilder.Entity<Form>(b =>
         {
@@ -104,13 +158,30 @@ internal class ContentDbContext(DbContextOptions options) : ModuleDbContext(opti
             b.HasKey(x => x.Id);
             b.HasIndex(x => x.Slug).IsUnique();
             b.Property(x => x.Slug).HasMaxLength(120);
+            b.Property(x => x.Language).HasMaxLength(2);
         });
+        modelBuilder.Entity<Visit>(b =>
+        {
+            b.HasKey(x => x.Id);
+            b.HasIndex(x => x.VisitorId);
+            b.HasIndex(x => x.At);
+            b.HasIndex(x => x.LandingPageId);
+        });
+        modelBuilder.Entity<VisitorLead>(b => b.HasKey(x => x.VisitorId));
+        modelBuilder.Entity<Download>(b =>
+        {
+            b.HasKey(x => x.Id);
+            b.HasIndex(x => x.AssetId);
+        });
+        modelBuilder.Entity<ContentSetting>(b => b.HasKey(x => x.Key));
         modelBuilder.Entity<Submission>(b =>
         {
             b.HasKey(x => x.Id);
             b.HasIndex(x => x.FormId);
             b.Property(x => x.Fields).HasJsonConversion();
             b.Property(x => x.ConsentsGranted).HasJsonConversion();
+            b.Property(x => x.Consents!).HasJsonConversion();
+            b.HasIndex(x => x.SubmittedAt);
         });
     }
 }

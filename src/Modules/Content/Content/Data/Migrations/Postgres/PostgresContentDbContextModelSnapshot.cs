@@ -31,6 +31,10 @@ namespace Tandem.Modules.Content.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Interest")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("JourneyStage")
                         .IsRequired()
                         .HasColumnType("text");
@@ -89,6 +93,43 @@ namespace Tandem.Modules.Content.Data.Migrations.Postgres
                     b.ToTable("Campaigns", "content");
                 });
 
+            modelBuilder.Entity("Tandem.Modules.Content.Data.ContentSetting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("Settings", "content");
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Content.Data.Download", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("AssetId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SubmissionId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AssetId");
+
+                    b.ToTable("Downloads", "content");
+                });
+
             modelBuilder.Entity("Tandem.Modules.Content.Data.Form", b =>
                 {
                     b.Property<string>("Id")
@@ -118,6 +159,9 @@ namespace Tandem.Modules.Content.Data.Migrations.Postgres
                     b.Property<bool>("OffersCallback")
                         .HasColumnType("boolean");
 
+                    b.Property<DateTimeOffset?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.HasKey("Id");
 
                     b.ToTable("Forms", "content");
@@ -142,6 +186,10 @@ namespace Tandem.Modules.Content.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Language")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(120)
@@ -150,9 +198,6 @@ namespace Tandem.Modules.Content.Data.Migrations.Postgres
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasColumnType("text");
-
-                    b.Property<long>("Visits")
-                        .HasColumnType("bigint");
 
                     b.HasKey("Id");
 
@@ -167,8 +212,17 @@ namespace Tandem.Modules.Content.Data.Migrations.Postgres
                     b.Property<string>("Id")
                         .HasColumnType("text");
 
+                    b.Property<string>("AssetId")
+                        .HasColumnType("text");
+
                     b.Property<bool>("CallbackRequested")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("CampaignId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Consents")
+                        .HasColumnType("text");
 
                     b.Property<string>("ConsentsGranted")
                         .IsRequired()
@@ -180,6 +234,9 @@ namespace Tandem.Modules.Content.Data.Migrations.Postgres
 
                     b.Property<string>("FormId")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("LandingPageId")
                         .HasColumnType("text");
 
                     b.Property<string>("LeadId")
@@ -197,11 +254,69 @@ namespace Tandem.Modules.Content.Data.Migrations.Postgres
                     b.Property<string>("UtmSource")
                         .HasColumnType("text");
 
+                    b.Property<string>("VisitorId")
+                        .HasColumnType("text");
+
                     b.HasKey("Id");
 
                     b.HasIndex("FormId");
 
+                    b.HasIndex("SubmittedAt");
+
                     b.ToTable("Submissions", "content");
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Content.Data.Visit", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CampaignId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Interest")
+                        .HasColumnType("text");
+
+                    b.Property<string>("LandingPageId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("LeadId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("VisitorId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("LandingPageId");
+
+                    b.HasIndex("VisitorId");
+
+                    b.ToTable("Visits", "content");
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Content.Data.VisitorLead", b =>
+                {
+                    b.Property<string>("VisitorId")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LeadId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("VisitorId");
+
+                    b.ToTable("VisitorLeads", "content");
                 });
 
             modelBuilder.Entity("Tandem.Modules.Shared.Persistence.InboxMessage", b =>

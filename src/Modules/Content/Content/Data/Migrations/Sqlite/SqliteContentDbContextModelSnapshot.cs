@@ -25,6 +25,10 @@ namespace Tandem.Modules.Content.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Interest")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("JourneyStage")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -83,6 +87,43 @@ namespace Tandem.Modules.Content.Data.Migrations.Sqlite
                     b.ToTable("Campaigns");
                 });
 
+            modelBuilder.Entity("Tandem.Modules.Content.Data.ContentSetting", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("Settings");
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Content.Data.Download", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AssetId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SubmissionId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AssetId");
+
+                    b.ToTable("Downloads");
+                });
+
             modelBuilder.Entity("Tandem.Modules.Content.Data.Form", b =>
                 {
                     b.Property<string>("Id")
@@ -112,6 +153,9 @@ namespace Tandem.Modules.Content.Data.Migrations.Sqlite
                     b.Property<bool>("OffersCallback")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.ToTable("Forms");
@@ -136,6 +180,10 @@ namespace Tandem.Modules.Content.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Language")
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(120)
@@ -144,9 +192,6 @@ namespace Tandem.Modules.Content.Data.Migrations.Sqlite
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasColumnType("TEXT");
-
-                    b.Property<long>("Visits")
-                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -161,8 +206,17 @@ namespace Tandem.Modules.Content.Data.Migrations.Sqlite
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AssetId")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("CallbackRequested")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("CampaignId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Consents")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ConsentsGranted")
                         .IsRequired()
@@ -174,6 +228,9 @@ namespace Tandem.Modules.Content.Data.Migrations.Sqlite
 
                     b.Property<string>("FormId")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LandingPageId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LeadId")
@@ -191,11 +248,69 @@ namespace Tandem.Modules.Content.Data.Migrations.Sqlite
                     b.Property<string>("UtmSource")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("VisitorId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("FormId");
 
+                    b.HasIndex("SubmittedAt");
+
                     b.ToTable("Submissions");
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Content.Data.Visit", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CampaignId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Interest")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LandingPageId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeadId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VisitorId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("LandingPageId");
+
+                    b.HasIndex("VisitorId");
+
+                    b.ToTable("Visits");
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Content.Data.VisitorLead", b =>
+                {
+                    b.Property<string>("VisitorId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeadId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("VisitorId");
+
+                    b.ToTable("VisitorLeads");
                 });
 
             modelBuilder.Entity("Tandem.Modules.Shared.Persistence.InboxMessage", b =>

@@ -12,7 +12,7 @@ namespace Tandem.Modules.Content;
 
 internal static class Campaigns
 {
-    public static readonly string[] Channels = ["content", "seo", "social", "event", "paid", "email", "referral", "outbound"];
+    public static readonly string[] Channels = [.. CampaignChannels.All];
 
     public static void Map(IEndpointRouteBuilder api)
     {

@@ -16,25 +16,11 @@ internal static partial class LandingPages
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     public static partial Regex SlugPattern();
 
-    public static void Map(IEndpointRouteBuilder api, IEndpointRouteBuilder root)
+    public static void Map(IEndpointRouteBuilder api)
     {
         api.MapCreate<CreateLandingPage, CreatedLandingPage>("/landing-pages", created => $"/api/content/landing-pages/{created.Id}").WithName("CreateLandingPage").WithSummary("Create a landing page showing a form");
         api.MapGet("/landing-pages/{id}", async (string id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new GetLandingPage(id), ct)))
             .WithName("GetLandingPage").WithSummary("One landing page with its visit count");
-
-        root.MapGet("/p/{slug}", async (string slug, HttpRequest request, ContentDbContext db, CancellationToken ct) =>
-        {
-            var page = await db.LandingPages.AsNoTracking().FirstOrDefaultAsync(p => p.Slug == slug, ct);
-            if (page is null) throw new NotFoundException("Landing page", slug);
-            var form = await db.Forms.AsNoTracking().FirstAsync(f => f.Id == page.FormId, ct);
-            // Counted with one UPDATE so that concurrent views never lose a visit (in the module's group commit);
-            // a HEAD (a link checker) is no view.
-            if (!request.IsHead())
-                await db.WriteAsync(c => db.LandingPages.Where(p => p.Id == page.Id)
-                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.Visits, p => p.Visits + 1), c), ct);
-            return Results.Content(FormPage.Render(page, form, values: null, errors: null), "text/html; charset=utf-8");
-        }).WithName("ViewLandingPage").WithTags("Content").WithSummary("A landing page (public; each view counts as a visit)")
-          .RequireRateLimiting("public").AllowAnonymous();
     }
 }
 
@@ -47,18 +33,21 @@ internal sealed class CreateLandingPageValidator : IValidator<CreateLandingPage>
             .Required("formId", m.FormId).SingleLine("formId", m.FormId, Limits.Id)
             .SingleLine("campaignId", m.CampaignId, Limits.Id)
             .MultiLine("body", m.Body, Limits.Body);
+        if (m.Language is not null) errors.OneOf("language", m.Language, PageLanguages.All.ToArray());
         if (m.Slug is { Length: > 0 and <= Limits.Slug } && !LandingPages.SlugPattern().IsMatch(m.Slug))
             errors.Add("slug", "Lower-case letters, digits and single hyphens, e.g. 'guide-energie-solaire'.");
     }
 }
 
-internal sealed class GetLandingPageHandler(ContentDbContext db) : IQueryHandler<GetLandingPage, LandingPageDetails>
+internal sealed class GetLandingPageHandler(ContentDbContext db, ContentOptions options) : IQueryHandler<GetLandingPage, LandingPageDetails>
 {
     public async ValueTask<LandingPageDetails> Handle(GetLandingPage query, CancellationToken cancellationToken)
     {
         var p = await db.LandingPages.AsNoTracking().FirstOrDefaultAsync(x => x.Id == query.Id, cancellationToken)
             ?? throw new NotFoundException("Landing page", query.Id);
-        return new LandingPageDetails(p.Id, p.Slug, $"/p/{p.Slug}", p.Title, p.Body, p.FormId, p.CampaignId, p.Visits, p.CreatedAt);
+        var visits = await db.Visits.LongCountAsync(v => v.LandingPageId == p.Id, cancellationToken);
+        return new LandingPageDetails(p.Id, p.Slug, $"/p/{p.Slug}", p.Title, p.Body, p.FormId, p.CampaignId, visits, p.CreatedAt,
+            p.Language ?? options.DefaultLanguage);
     }
 }
 
@@ -83,6 +72,7 @@ internal sealed class CreateLandingPageHandler(ContentDbContext db, TimeProvider
             Body = command.Body ?? "",
             FormId = command.FormId,
             CampaignId = command.CampaignId,
+            Language = command.Language,
             CreatedAt = clock.GetUtcNow(),
         };
         db.LandingPages.Add(page);

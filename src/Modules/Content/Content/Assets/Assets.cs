@@ -12,8 +12,8 @@ namespace Tandem.Modules.Content;
 
 internal static class Assets
 {
-    public static readonly string[] Kinds = ["guide", "whitepaper", "case-study", "webinar", "checklist", "video"];
-    public static readonly string[] JourneyStages = ["awareness", "consideration", "decision"];
+    public static readonly string[] Kinds = [.. AssetKinds.All];
+    public static readonly string[] Stages = [.. JourneyStages.All];
 
     public static void Map(IEndpointRouteBuilder api)
     {
@@ -29,8 +29,10 @@ internal sealed class CreateAssetValidator : IValidator<CreateAsset>
     {
         errors.Required("title", m.Title).SingleLine("title", m.Title, Limits.Title)
             .Required("kind", m.Kind).OneOf("kind", m.Kind, Assets.Kinds)
-            .Required("journeyStage", m.JourneyStage).OneOf("journeyStage", m.JourneyStage, Assets.JourneyStages)
-            .SingleLine("url", m.Url, Limits.Url);
+            .Required("journeyStage", m.JourneyStage).OneOf("journeyStage", m.JourneyStage, Assets.Stages)
+            .SingleLine("url", m.Url, Limits.Url).SingleLine("interest", m.Interest, Limits.Key);
+        if (m.Interest is { Length: > 0 and <= Limits.Key } interest && !LandingPages.SlugPattern().IsMatch(interest))
+            errors.Add("interest", "A lower-case slug such as solar, heat-pump or ev-charger.");
         // Shown as a link to visitors one day: only web addresses, never javascript: or data:.
         if (m.Url is { Length: <= Limits.Url } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
             errors.Add("url", "Must be an absolute http or https URL.");
@@ -43,7 +45,8 @@ internal sealed class GetAssetHandler(ContentDbContext db) : IQueryHandler<GetAs
     {
         var a = await db.Assets.AsNoTracking().FirstOrDefaultAsync(x => x.Id == query.Id, cancellationToken)
             ?? throw new NotFoundException("Asset", query.Id);
-        return new AssetDetails(a.Id, a.Title, a.Kind, a.JourneyStage, a.Url, a.CreatedAt);
+        var downloads = await db.Downloads.LongCountAsync(d => d.AssetId == a.Id, cancellationToken);
+        return new AssetDetails(a.Id, a.Title, a.Kind, a.JourneyStage, a.Url, a.CreatedAt, a.Interest, downloads);
     }
 }
 
@@ -58,6 +61,7 @@ internal sealed class CreateAssetHandler(ContentDbContext db, TimeProvider clock
             Kind = command.Kind,
             JourneyStage = command.JourneyStage,
             Url = command.Url,
+            Interest = command.Interest is { Length: > 0 } interest ? interest : null,
             CreatedAt = clock.GetUtcNow(),
         };
         db.Assets.Add(asset);

@@ -24,6 +24,7 @@ internal sealed class GetSubmissionHandler(ContentDbContext db) : IQueryHandler<
         var s = await db.Submissions.AsNoTracking().FirstOrDefaultAsync(x => x.Id == query.Id, cancellationToken)
             ?? throw new NotFoundException("Submission", query.Id);
         return new SubmissionDetails(s.Id, s.FormId, s.Fields, s.ConsentsGranted, s.CallbackRequested,
-            new UtmParameters(s.UtmSource, s.UtmMedium, s.UtmCampaign), s.LeadId, s.SubmittedAt);
+            new UtmParameters(s.UtmSource, s.UtmMedium, s.UtmCampaign), s.LeadId, s.SubmittedAt,
+            s.Consents?.Select(c => new ConsentShown(c.Purpose, c.Text, c.Granted)).ToList(), s.CampaignId, s.LandingPageId, s.AssetId);
     }
 }

@@ -13,25 +13,43 @@ namespace Tandem.Modules.Content;
 
 internal static partial class Forms
 {
-    public static readonly string[] FieldTypes = ["text", "email", "tel", "select", "checkbox", "postal-code"];
-    private static readonly HashSet<string> Reserved = ["callback", "utm_source", "utm_medium", "utm_campaign"];
+    public static readonly string[] Types = [.. FieldTypes.All];
+    private static readonly HashSet<string> Reserved =
+        [FormValueNames.Callback, FormValueNames.UtmSource, FormValueNames.UtmMedium, FormValueNames.UtmCampaign, FormValueNames.Honeypot];
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]{0,63}$")]
     public static partial Regex NamePattern();
 
-    public static bool IsReserved(string name) => Reserved.Contains(name) || name.StartsWith("consent.", StringComparison.Ordinal);
+    public static bool IsReserved(string name) => Reserved.Contains(name) || name.StartsWith(FormValueNames.ConsentPrefix, StringComparison.Ordinal);
 
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapCreate<CreateForm, Created>("/forms", created => $"/api/content/forms/{created.Id}").WithName("CreateForm").WithSummary("Create a form with its fields, consents and callback choice");
         api.MapGet("/forms/{id}", async (string id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new GetForm(id), ct)))
             .WithName("GetForm").WithSummary("One form with its fields, consents and callback choice");
+        // The id comes from the path, never from the body; past submissions keep the texts they were shown.
+        api.MapPut("/forms/{id}", async (string id, CreateForm body, ISender sender, CancellationToken ct) =>
+                Results.Ok(await sender.Send(new UpdateForm(id, body.Name, body.AssetId, body.CampaignId, body.Fields, body.Consents, body.OffersCallback), ct)))
+            .WithName("UpdateForm").WithSummary("Replace a form's fields, consents and callback choice (past submissions keep what they were shown)")
+            .Produces<FormDetails>();
     }
 }
 
 internal sealed class CreateFormValidator : IValidator<CreateForm>
 {
-    public void Validate(CreateForm m, ValidationErrors errors)
+    public void Validate(CreateForm m, ValidationErrors errors) => FormRules.Validate(m, errors);
+}
+
+internal sealed class UpdateFormValidator : IValidator<UpdateForm>
+{
+    public void Validate(UpdateForm m, ValidationErrors errors) =>
+        FormRules.Validate(new CreateForm(m.Name, m.AssetId, m.CampaignId, m.Fields, m.Consents, m.OffersCallback), errors);
+}
+
+/// <summary>The rules of a form definition, for creating and editing alike.</summary>
+internal static class FormRules
+{
+    public static void Validate(CreateForm m, ValidationErrors errors)
     {
         errors.Required("name", m.Name).SingleLine("name", m.Name, Limits.Name)
             .SingleLine("assetId", m.AssetId, Limits.Id).SingleLine("campaignId", m.CampaignId, Limits.Id)
@@ -54,14 +72,14 @@ internal sealed class CreateFormValidator : IValidator<CreateForm>
                 errors.Add($"{at}.name", $"'{f.Name}' is reserved (consents and the callback choice are declared separately).");
             else if (!seen.Add(f.Name))
                 errors.Add($"{at}.name", $"Another field is already named '{f.Name}'.");
-            errors.Required($"{at}.label", f.Label).SingleLine($"{at}.label", f.Label, Limits.Name).OneOf($"{at}.type", f.Type, Forms.FieldTypes);
-            if (f.Type == "select" && (f.Options is null || f.Options.Count == 0))
+            errors.Required($"{at}.label", f.Label).SingleLine($"{at}.label", f.Label, Limits.Name).OneOf($"{at}.type", f.Type, Forms.Types);
+            if (f.Type == FieldTypes.Select && (f.Options is null || f.Options.Count == 0))
                 errors.Add($"{at}.options", "A select needs options.");
             errors.MaxCount($"{at}.options", f.Options, Limits.Options);
             for (var o = 0; o < Math.Min(f.Options?.Count ?? 0, Limits.Options); o++)
                 errors.Required($"{at}.options[{o}]", f.Options![o]).SingleLine($"{at}.options[{o}]", f.Options[o], Limits.Name);
         }
-        if (!m.Fields.Any(f => f?.Type is "email" or "tel"))
+        if (!m.Fields.Any(f => f?.Type is FieldTypes.Email or FieldTypes.Tel))
             errors.Add("fields", "A form needs an email or a tel field, or the lead cannot be reached.");
         var purposes = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < (m.Consents?.Count ?? 0); i++)
@@ -84,10 +102,48 @@ internal sealed class GetFormHandler(ContentDbContext db) : IQueryHandler<GetFor
     {
         var f = await db.Forms.AsNoTracking().FirstOrDefaultAsync(x => x.Id == query.Id, cancellationToken)
             ?? throw new NotFoundException("Form", query.Id);
-        return new FormDetails(f.Id, f.Name, f.AssetId, f.CampaignId,
-            f.Fields.Select(x => new FormFieldSpec(x.Name, x.Label, x.Type, x.Required, x.Options)).ToList(),
-            f.Consents.Select(x => new FormConsentSpec(x.Purpose, x.Text, x.Required)).ToList(),
-            f.OffersCallback, f.CreatedAt);
+        return f.ToDetails();
+    }
+}
+
+internal static class FormDetailsMapping
+{
+    public static FormDetails ToDetails(this Form f) => new(f.Id, f.Name, f.AssetId, f.CampaignId,
+        f.Fields.Select(x => new FormFieldSpec(x.Name, x.Label, x.Type, x.Required, x.Options)).ToList(),
+        f.Consents.Select(x => new FormConsentSpec(x.Purpose, x.Text, x.Required)).ToList(),
+        f.OffersCallback, f.CreatedAt, f.UpdatedAt);
+
+    public static async Task CheckReferencesAsync(ContentDbContext db, string? assetId, string? campaignId, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        if (assetId is not null && !await db.Assets.AnyAsync(a => a.Id == assetId, ct))
+            errors.Add("assetId", $"No asset has the id '{assetId}'.");
+        if (campaignId is not null && !await db.Campaigns.AnyAsync(c => c.Id == campaignId, ct))
+            errors.Add("campaignId", $"No campaign has the id '{campaignId}'.");
+        errors.ThrowIfAny();
+    }
+}
+
+/// <summary>
+/// Edits a form in place. What past visitors agreed to is not touched: every submission stores the consent texts it was
+/// shown, so a new wording applies to later submissions only.
+/// </summary>
+internal sealed class UpdateFormHandler(ContentDbContext db, TimeProvider clock) : ICommandHandler<UpdateForm, FormDetails>
+{
+    public async ValueTask<FormDetails> Handle(UpdateForm command, CancellationToken cancellationToken)
+    {
+        var form = await db.Forms.FirstOrDefaultAsync(f => f.Id == command.Id, cancellationToken)
+            ?? throw new NotFoundException("Form", command.Id);
+        await FormDetailsMapping.CheckReferencesAsync(db, command.AssetId, command.CampaignId, cancellationToken);
+        form.Name = command.Name.Trim();
+        form.AssetId = command.AssetId;
+        form.CampaignId = command.CampaignId;
+        form.Fields = command.Fields.Select(f => new FormField(f.Name, f.Label.Trim(), f.Type, f.Required, f.Options)).ToList();
+        form.Consents = (command.Consents ?? []).Select(c => new FormConsent(c.Purpose, c.Text, c.Required)).ToList();
+        form.OffersCallback = command.OffersCallback;
+        form.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return form.ToDetails();
     }
 }
 
@@ -95,12 +151,7 @@ internal sealed class CreateFormHandler(ContentDbContext db, TimeProvider clock)
 {
     public async ValueTask<Created> Handle(CreateForm command, CancellationToken cancellationToken)
     {
-        var errors = new ValidationErrors();
-        if (command.AssetId is not null && !await db.Assets.AnyAsync(a => a.Id == command.AssetId, cancellationToken))
-            errors.Add("assetId", $"No asset has the id '{command.AssetId}'.");
-        if (command.CampaignId is not null && !await db.Campaigns.AnyAsync(c => c.Id == command.CampaignId, cancellationToken))
-            errors.Add("campaignId", $"No campaign has the id '{command.CampaignId}'.");
-        errors.ThrowIfAny();
+        await FormDetailsMapping.CheckReferencesAsync(db, command.AssetId, command.CampaignId, cancellationToken);
 
         var form = new Form
         {
