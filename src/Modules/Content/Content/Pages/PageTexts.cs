@@ -78,7 +78,7 @@ internal sealed record PageTexts(
         MustTick: "{0} : cochez cette case pour continuer.",
         TooLong: "{0} : {1} caractères au plus.",
         ContactNeeded: "{0} : indiquez une adresse e-mail ou un numéro de téléphone pour que nous puissions vous répondre.",
-        ConsentRequired: "Cet accord est nécessaire pour envoyer le formulaire.",
+        ConsentRequired: "« {0} » : cet accord est nécessaire pour envoyer le formulaire.",
         InvalidText: "{0} : ce texte contient des caractères non autorisés.");
 
     public static readonly PageTexts English = new(
@@ -117,7 +117,7 @@ internal sealed record PageTexts(
         MustTick: "{0}: tick this box to continue.",
         TooLong: "{0}: at most {1} characters.",
         ContactNeeded: "{0}: give an email address or a phone number so that we can answer.",
-        ConsentRequired: "This consent is required to send the form.",
+        ConsentRequired: "“{0}”: this consent is required to send the form.",
         InvalidText: "{0}: this text holds characters that are not allowed.");
 
     public static PageTexts For(string? language) => language == PageLanguages.English ? English : French;

@@ -59,7 +59,7 @@ internal static class FormValues
             if (values.GetValueOrDefault(utm) is { } tracking && ValidationErrors.TextProblem(tracking, multiLine: false) is not null)
                 errors.Add(utm, F(t.InvalidText, t.CampaignLink));
         foreach (var consent in form.Consents.Where(c => c.Required && !IsTicked(values, FormValueNames.ConsentPrefix + c.Purpose)))
-            errors.Add(FormValueNames.ConsentPrefix + consent.Purpose, t.ConsentRequired);
+            errors.Add(FormValueNames.ConsentPrefix + consent.Purpose, F(t.ConsentRequired, consent.Text));
         var hasEmail = form.Fields.Any(f => f.Type == FieldTypes.Email && !string.IsNullOrWhiteSpace(values.GetValueOrDefault(f.Name)));
         var hasPhone = form.Fields.Any(f => f.Type == FieldTypes.Tel && !string.IsNullOrWhiteSpace(values.GetValueOrDefault(f.Name)));
         if (errors.IsEmpty && !hasEmail && !hasPhone)
