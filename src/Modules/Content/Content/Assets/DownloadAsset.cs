@@ -17,10 +17,9 @@ namespace Tandem.Modules.Content;
 internal static class DownloadAsset
 {
     public static void Map(IEndpointRouteBuilder root) =>
-        root.MapGet("/d/{token}", Download).WithName("DownloadAsset").WithTags("Content")
-            .WithSummary("A signed, expiring asset link (public): counts the download and redirects to the asset")
-            .Produces(StatusCodes.Status302Found).Produces(StatusCodes.Status404NotFound, contentType: "text/html").Produces(StatusCodes.Status410Gone, contentType: "text/html")
-            .RequireRateLimiting("public").AllowAnonymous();
+        // A link people follow in a browser (its refusals are HTML pages, not problems), like the thank-you page: not an API
+        // operation, so not in the OpenAPI document (docs/API.md describes it).
+        root.MapGet("/d/{token}", Download).ExcludeFromDescription().RequireRateLimiting("public").AllowAnonymous();
 
     private static async Task<IResult> Download(string token, HttpContext http, AssetLinks links, ContentDbContext db, FormPage pages,
         ContentOptions options, TimeProvider clock, CancellationToken ct)
