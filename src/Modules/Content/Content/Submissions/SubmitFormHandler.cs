@@ -37,19 +37,24 @@ internal sealed class SubmitFormHandler(
         var values = command.Values;
         var slug = values.GetValueOrDefault(FormValueNames.Page) is { Length: > 0 and <= Limits.Slug } s && LandingPages.SlugPattern().IsMatch(s) ? s : null;
         var utmCampaign = Clip(values.GetValueOrDefault(FormValueNames.UtmCampaign));
+        // One statement: the form, its asset and the landing page it was sent from by left joins, the campaign utm_campaign names.
         var found = await (
             from f in db.Forms.AsNoTracking()
             where f.Id == command.FormId
+            join a in db.Assets.AsNoTracking() on f.AssetId equals a.Id into assets
+            from a in assets.DefaultIfEmpty()
+            join p in db.LandingPages.AsNoTracking().Where(p => p.Slug == slug) on f.Id equals p.FormId into pages
+            from p in pages.DefaultIfEmpty()
             select new
             {
                 Form = f,
-                AssetStage = db.Assets.Where(a => a.Id == f.AssetId).Select(a => a.JourneyStage).FirstOrDefault(),
-                AssetInterest = db.Assets.Where(a => a.Id == f.AssetId).Select(a => a.Interest).FirstOrDefault(),
-                AssetUrl = db.Assets.Where(a => a.Id == f.AssetId).Select(a => a.Url).FirstOrDefault(),
-                PageId = db.LandingPages.Where(p => p.Slug == slug && p.FormId == f.Id).Select(p => p.Id).FirstOrDefault(),
-                PageCampaignId = db.LandingPages.Where(p => p.Slug == slug && p.FormId == f.Id).Select(p => p.CampaignId).FirstOrDefault(),
-                PageLanguage = db.LandingPages.Where(p => p.Slug == slug && p.FormId == f.Id).Select(p => p.Language).FirstOrDefault(),
-                UtmCampaignId = db.Campaigns.Where(c => c.Id == utmCampaign).Select(c => c.Id).FirstOrDefault(),
+                AssetStage = a == null ? null : a.JourneyStage,
+                AssetInterest = a == null ? null : a.Interest,
+                AssetUrl = a == null ? null : a.Url,
+                PageId = p == null ? null : p.Id,
+                PageCampaignId = p == null ? null : p.CampaignId,
+                PageLanguage = p == null ? null : p.Language,
+                UtmCampaignId = utmCampaign == null ? null : db.Campaigns.Where(c => c.Id == utmCampaign).Select(c => c.Id).FirstOrDefault(),
             }).FirstOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException("Form", command.FormId);
         var form = found.Form;

@@ -17,12 +17,19 @@ internal sealed class StitchVisitsToLead(ContentDbContext db, TimeProvider clock
     public async ValueTask Handle(LeadCaptured notification, CancellationToken cancellationToken)
     {
         if (notification.Source is not { Channel: "content", Reference: { } submissionId }) return;
+        var leadId = notification.LeadId;
+        var visitorId = await db.Submissions.Where(s => s.Id == submissionId).Select(s => s.VisitorId).FirstOrDefaultAsync(cancellationToken);
+        if (visitorId is null)
+        {
+            // No browser visits to stitch (JSON, pop-up, or no cookie): one UPDATE, harmless if delivered twice.
+            await db.WriteAsync(ct => db.Submissions.Where(s => s.Id == submissionId)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeadId, leadId), ct), cancellationToken);
+            return;
+        }
         if (!await db.BeginConsumeAsync("content.stitch-visits", cancellationToken)) return;
         var submission = await db.Submissions.FirstOrDefaultAsync(s => s.Id == submissionId, cancellationToken);
         if (submission is null) return;
-        var leadId = notification.LeadId;
         submission.LeadId = leadId;
-        if (submission.VisitorId is { } visitorId)
         {
             var visits = await db.Visits.Where(v => v.VisitorId == visitorId && v.LeadId == null).OrderBy(v => v.At).ToListAsync(cancellationToken);
             foreach (var visit in visits) visit.LeadId = leadId;
