@@ -10,9 +10,9 @@ namespace Tandem.Modules.Content.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropColumn(
-                name: "Visits",
-                table: "LandingPages");
+            // Visits are rows now. SQLite (3.35+) drops a column in place: EF Core's table rebuild would need
+            // PRAGMA foreign_keys outside the transaction, and logs a warning at every fresh install.
+            migrationBuilder.Sql("ALTER TABLE \"LandingPages\" DROP COLUMN \"Visits\";");
 
             migrationBuilder.AddColumn<string>(
                 name: "AssetId",
