@@ -9,6 +9,7 @@ using Tandem.Modules.Leads.Dedup;
 using Tandem.Modules.Leads.Import;
 using Tandem.Modules.Leads.Lifecycle;
 using Tandem.Modules.Leads.Normalisation;
+using Tandem.Modules.Leads.Numbers;
 using Tandem.Modules.Leads.Scoring;
 using Tandem.Modules.Leads.Search;
 using Tandem.Modules.Shared.Modules;
@@ -40,6 +41,7 @@ internal static class LeadEndpoints
         api.MapMqlDefinition();      // GET|PUT /mql-definition, GET /mql-definition/history
         api.MapImports();            // POST /imports, GET /imports/{id}
         api.MapExport();             // GET /export
+        api.MapNumbers();            // GET /numbers
         api.MapSearch();             // GET /, GET /{id}, GET /{id}/timeline
         api.MapDedup();              // PATCH /{id}, POST /{id}/unmerge, GET /{id}/duplicates
         api.MapLifecycle();          // POST /{id}/accept|reject|customer
