@@ -55,15 +55,19 @@ internal static partial class Cli
         }, ct);
         var interactive = !Console.IsOutputRedirected;
         LeadImportState state;
+        var ranHere = false;
         while (true)
         {
-            var finished = await Task.WhenAny(running, Task.Delay(250, ct)) == running;
+            if (!running.IsCompleted) await Task.WhenAny(running, Task.Delay(250, ct));
+            else await Task.Delay(250, ct);
             await using (var poll = app.Services.CreateAsyncScope())
                 state = await poll.ServiceProvider.GetRequiredService<ISender>().Send(new GetLeadImport(started.Id), ct);
             if (interactive) Console.Write("\r" + Bar(state, estimate, clock.Elapsed));
-            if (finished) break;
+            if (!running.IsCompleted) continue;
+            ranHere = await running;
+            // A running host may have claimed the import first: then it is followed until it ends.
+            if (ranHere || state.Status is ImportStatus.Completed or ImportStatus.Failed) break;
         }
-        await running;
         if (interactive) Console.WriteLine();
         var seconds = Math.Max(clock.Elapsed.TotalSeconds, 0.001);
         var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1024.0 / 1024.0;

@@ -354,3 +354,30 @@ public sealed class LeadsInboundTests(SharedHosts hosts) : IClassFixture<SharedH
             s => s.Str("status") is "completed" or "failed", Downstream, s => s.ToJsonString());
     }
 }
+
+/// <summary><c>tandem import leads FILE</c>: the same import as the API, in the terminal, on a fresh data folder.</summary>
+public sealed class LeadImportCliTests
+{
+    [Fact]
+    public async Task Import_leads_command_imports_a_file_prints_the_counts_and_leaves_the_file_alone()
+    {
+        await using var store = await TestStore.CreateAsync(Provider.Sqlite);
+        var file = Path.Combine(Path.GetTempPath(), $"tandem-cli-import-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, "First Name,Last Name,Email Address,Phone\nAnn,LEE,ann@exemple.fr,06 12 34 56 78\nAnn,Lee,ANN@exemple.fr,\nBob,Roe,not-an-email,\n");
+        try
+        {
+            var result = await HostCli.RunAsync(["import", "leads", file, "--source", "event", .. store.HostArgs]);
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Contains("completed: 3 rows (1 created, 1 merged, 1 rejected)", result.Output);
+            Assert.Contains("row 4: email: not a valid email address.", result.Output);
+            Assert.Contains("rows/s, peak RSS", result.Output);
+            Assert.Contains("delimiter ','", result.Output);
+            Assert.True(File.Exists(file), "the user's file is left where it was");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}

@@ -77,6 +77,13 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
             {
                 failure = await ReadAsync(job, layout, progress.CommittedRow, batches.Writer, ct);
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A file that cannot be read on (a record over 4 MB, bytes the detected encoding cannot hold) stops here,
+                // with what was committed kept; retrying would fail the same way.
+                logger.LogWarning("Import {ImportId} stopped: the file cannot be read past row {Row} ({Error})", id, progress.CommittedRow, ex.GetType().Name);
+                failure = $"The file cannot be read after row {progress.CommittedRow}: {ex.GetType().Name}. The rows before it are imported.";
+            }
             finally
             {
                 batches.Writer.TryComplete();
