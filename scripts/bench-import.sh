@@ -20,7 +20,7 @@ work=$(mktemp -d /tmp/tandem-import-bench.XXXXXX)
 [ -n "$keep" ] || trap 'rm -rf "$work"' EXIT
 if [ -z "$bin" ]; then
   bin=$work/bin
-  dotnet publish src/Host -c Release -o "$bin" -v q -nologo >/dev/null
+  dotnet publish src/Host -c Release -o "$bin" -v q -nologo || { echo "publish failed (rerun with --bin DIR to use a build you have)" >&2; exit 1; }
 fi
 python3 scripts/generate-leads-csv.py "$rows" "$work/leads.csv"
 echo "generated $rows rows: $(du -h "$work/leads.csv" | cut -f1)"
