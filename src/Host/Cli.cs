@@ -7,7 +7,7 @@ using Tandem.Host.Composition;
 namespace Tandem.Host;
 
 /// <summary>The <c>tandem</c> command line: one binary that serves, migrates and administers.</summary>
-internal static class Cli
+internal static partial class Cli
 {
     /// <summary>What help and usage call the program, whatever the file is called (Tandem.Host.dll, dotnet run…).</summary>
     public const string ProgramName = "tandem";
@@ -41,6 +41,7 @@ internal static class Cli
         root.Subcommands.Add(migrate);
 
         root.Subcommands.Add(ApiKeyCommands());
+        root.Subcommands.Add(ImportCommands());
 
         var modulesList = new Command("list", "Show the modules compiled in, whether each is enabled, and what it requires.");
         Configurable(modulesList, (parse, rest, ct) => WithApp(rest, app =>

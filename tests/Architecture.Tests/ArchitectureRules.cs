@@ -148,10 +148,11 @@ public static class ArchitectureRules
 
     public static IArchRule ContractsAreSealedRecords(string module) =>
         Classes().That().ResideInNamespaceMatching(ModuleContracts(module))
-            .And().FollowCustomPredicate(c => !(c.IsAbstract == true && c.IsSealed == true), "are not static classes of named constants (the module's vocabulary)")
+            .And().FollowCustomPredicate(c => !(c.IsAbstract == true && c.IsSealed == true), "are not static classes (the named constants of the module's vocabulary)")
             .Should().BeSealed().AndShould().BeRecord()
             .Because("messages cross module boundaries and go through the outbox: they are immutable values with value " +
-                     "equality that no other assembly can extend (DESIGN layout: Contracts are sealed records)");
+                     "equality that no other assembly can extend (DESIGN layout: Contracts are sealed records; statuses and " +
+                     "outcomes are constants in static classes beside them)");
 
     public static bool IsEfCoreMigration(IType type) =>
         type is Class c && c.InheritedClasses.Any(b => b.FullName == "Microsoft.EntityFrameworkCore.Migrations.Migration");

@@ -98,7 +98,7 @@ public sealed partial class MalformedRequestTests(SharedHosts hosts, ITestOutput
         output.WriteLine($"{sent} malformed requests sent to {provider} in {clock.Elapsed.TotalSeconds:0.0} s; {failures.Count} bad answers");
         Assert.True(failures.Count == 0, $"{failures.Count} of {sent} malformed requests were not answered with a clean 4xx:\n"
             + string.Join('\n', failures.Take(40)) + $"\nHost output:\n{host.Output}");
-        var stored = await TandemApi.GetJsonAsync(host.Http, "/api/leads?pageSize=500");
+        var stored = await TandemApi.GetJsonAsync(host.Http, "/api/leads?pageSize=200");
         Assert.True(submissionsBefore == await store.ScalarAsync("Content", submissions), $"a malformed request was stored as a submission; leads: {stored.ToJsonString()}");
         Assert.True(leadsBefore == await store.ScalarAsync("Leads", leads), $"a malformed request was stored as a lead; leads: {stored.ToJsonString()}");
         host.AssertNoErrorsLogged();

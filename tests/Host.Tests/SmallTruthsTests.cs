@@ -77,7 +77,7 @@ public sealed class SmallTruthsTests(SharedHosts hosts) : IClassFixture<SharedHo
         var elodie = await Capture("ÉLODIE", "DUPRÉ", "Société Générale d'Énergie");
 
         async Task<List<string>> Search(string q) =>
-            (await TandemApi.GetJsonAsync(host.Http, $"/api/leads?q={Uri.EscapeDataString(q)}&pageSize=500"))["items"]!.AsArray().Select(i => i!.Str("id")).ToList();
+            (await TandemApi.GetJsonAsync(host.Http, $"/api/leads?q={Uri.EscapeDataString(q)}&pageSize=200"))["items"]!.AsArray().Select(i => i!.Str("id")).ToList();
 
         Assert.Contains(eric, await Search("eric"));
         Assert.Contains(eric, await Search("ERIC"));

@@ -17,7 +17,7 @@ namespace Tandem.Host.Composition;
 /// </summary>
 internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
-    public const string TypeBase = "https://tandem.dev/problems/";
+    public const string TypeBase = Tandem.Modules.Shared.Errors.ProblemTypes.BaseUri;
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {

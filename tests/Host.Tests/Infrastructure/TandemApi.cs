@@ -93,7 +93,7 @@ internal static class TandemApi
 
     private static async Task<List<JsonNode>> AllPagesAsync(HttpClient client, string path)
     {
-        const int pageSize = 500;
+        const int pageSize = 200; // the largest page a list answers (Paging.MaxPageSize)
         var all = new List<JsonNode>();
         for (var page = 1; ; page++)
         {

@@ -13,7 +13,7 @@ public abstract class TandemProblemException(string type, string title, int stat
 
 /// <summary>The input breaks one or more rules; <see cref="Errors"/> holds messages per field (camelCase).</summary>
 public sealed class ValidationFailedException(IReadOnlyDictionary<string, string[]> errors)
-    : TandemProblemException("validation", "The request is not valid.", 400)
+    : TandemProblemException(ProblemTypes.Validation, ProblemTypes.ValidationTitle, 400)
 {
     public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
 
@@ -23,15 +23,15 @@ public sealed class ValidationFailedException(IReadOnlyDictionary<string, string
 
 /// <summary>The thing asked for does not exist (or is not visible to the caller).</summary>
 public sealed class NotFoundException(string what, string id)
-    : TandemProblemException("not-found", $"{what} not found.", 404, $"No {what.ToLowerInvariant()} has the id '{id}'.");
+    : TandemProblemException(ProblemTypes.NotFound, $"{what} not found.", 404, $"No {what.ToLowerInvariant()} has the id '{id}'.");
 
 /// <summary>The request conflicts with the current state (duplicate slug, wrong status...).</summary>
 public sealed class ConflictException(string title, string? detail = null)
-    : TandemProblemException("conflict", title, 409, detail);
+    : TandemProblemException(ProblemTypes.Conflict, title, 409, detail);
 
 /// <summary>A message was sent to a module that is switched off for this deployment.</summary>
 public sealed class ModuleDisabledException(string module)
-    : TandemProblemException("module-disabled", $"The {module} module is disabled.", 503,
+    : TandemProblemException(ProblemTypes.ModuleDisabled, $"The {module} module is disabled.", 503,
         $"This deployment runs without the {module} module (Tandem:Modules:{module}:Enabled=false).")
 {
     public string Module { get; } = module;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Tandem.Modules.Leads.Contracts;
 using Tandem.Modules.Shared.Persistence;
 
 namespace Tandem.Modules.Leads.Data;
@@ -15,9 +16,25 @@ internal sealed class Lead
     public string? Company { get; set; }
     public string? JobTitle { get; set; }
     public string? PostalCode { get; set; }
+    /// <summary>The phone number as typed when it is not a valid number (then <see cref="Phone"/> is null): kept, flagged.</summary>
+    public string? PhoneAsTyped { get; set; }
+    /// <summary>The company folded without legal form, for likely-duplicate proposals.</summary>
+    public string? CompanyKey { get; set; }
     public required string Kind { get; set; }
     public required string Status { get; set; }
+    /// <summary>The score (decayed) when last evaluated.</summary>
     public int Score { get; set; }
+    public string JourneyStage { get; set; } = Contracts.JourneyStage.Awareness;
+    /// <summary>Fields a rep edited, comma-separated: a merge never overwrites them, an unmerge never empties them.</summary>
+    public string? EditedFields { get; set; }
+    /// <summary>First touch: the channel and campaign the lead was created from (the source its numbers count under).</summary>
+    public string? Channel { get; set; }
+    public string? CampaignId { get; set; }
+    public DateTimeOffset? QualifiedAt { get; set; }
+    public DateTimeOffset? AcceptedAt { get; set; }
+    public DateTimeOffset? RejectedAt { get; set; }
+    public string? RejectionReason { get; set; }
+    public DateTimeOffset? CustomerAt { get; set; }
     public DateTimeOffset? CallbackRequestedAt { get; set; }
     /// <summary>Names, company and email folded for search (lower case, no accents); kept up to date on every save.</summary>
     public string? SearchText { get; set; }
@@ -26,6 +43,13 @@ internal sealed class Lead
     public List<LeadSourceEntry> Sources { get; init; } = [];
     public List<LeadConsentEntry> Consents { get; init; } = [];
     public List<ScoreEntry> ScoreEntries { get; init; } = [];
+
+    public bool IsEdited(string field) => EditedFields is { } edited && edited.Split(',').Contains(field);
+
+    public void MarkEdited(string field)
+    {
+        if (!IsEdited(field)) EditedFields = EditedFields is null ? field : EditedFields + "," + field;
+    }
 }
 
 internal sealed class LeadSourceEntry
@@ -39,12 +63,19 @@ internal sealed class LeadSourceEntry
     /// <summary>What the capture came from (a form submission id, an import row, a plugin's external id).</summary>
     public string? Reference { get; init; }
     public DateTimeOffset At { get; init; }
+    /// <summary>The merge that brought this touch (an unmerge moves it to the re-created lead).</summary>
+    public string? MergeId { get; set; }
 }
 
 internal sealed class LeadConsentEntry
 {
     public long Id { get; init; }
     public required string LeadId { get; init; }
+    /// <summary>The channel the consent covers (email, phone, sms, post, any).</summary>
+    public string Channel { get; init; } = ConsentChannel.Any;
+    /// <summary>The person's kind when they gave or withdrew it (consumer or professional).</summary>
+    public string Kind { get; init; } = LeadKind.Consumer;
+    public string? MergeId { get; set; }
     public required string Purpose { get; init; }
     public bool Granted { get; init; }
     public string? Text { get; init; }
@@ -58,8 +89,92 @@ internal sealed class ScoreEntry
     public long Id { get; init; }
     public required string LeadId { get; init; }
     public required string Rule { get; init; }
+    /// <summary>The points the rule gave when it fired (the score itself uses the definition in force).</summary>
     public int Points { get; init; }
     public DateTimeOffset At { get; init; }
+    /// <summary>What was done (form id, page id, asset id, email): the same rule and action score once per repeat window.</summary>
+    public string? ActionKey { get; init; }
+    public string? Interest { get; init; }
+    public string? Detail { get; init; }
+    public string? MergeId { get; set; }
+}
+
+/// <summary>A recorded merge of a capture into an existing lead, undoable.</summary>
+internal sealed class LeadMerge
+{
+    public required string Id { get; init; }
+    public required string LeadId { get; init; }
+    public required string MatchedOn { get; init; }
+    /// <summary>Fields this merge filled on the lead (comma-separated).</summary>
+    public string? FilledFields { get; set; }
+    /// <summary>What the capture carried (JSON of <see cref="CapturedContact"/>): the re-created lead is made from it.</summary>
+    public required string Captured { get; init; }
+    public string? Reference { get; init; }
+    public DateTimeOffset At { get; init; }
+    public DateTimeOffset? UndoneAt { get; set; }
+    public string? UndoneBy { get; set; }
+    public string? RecreatedLeadId { get; set; }
+}
+
+/// <summary>The contact fields of one capture, normalised.</summary>
+internal sealed record CapturedContact(
+    string? Email, string? Phone, string? PhoneAsTyped, string? FirstName, string? LastName, string? Company, string? JobTitle,
+    string? PostalCode, string Kind, string? Channel, string? CampaignId);
+
+/// <summary>A status change, with who and why.</summary>
+internal sealed class LeadStatusEntry
+{
+    public long Id { get; init; }
+    public required string LeadId { get; init; }
+    public required string From { get; init; }
+    public required string To { get; init; }
+    public string? Reason { get; init; }
+    public string? By { get; init; }
+    public DateTimeOffset At { get; init; }
+}
+
+/// <summary>One version of the shared MQL definition.</summary>
+internal sealed class MqlDefinitionEntry
+{
+    public int Version { get; init; }
+    /// <summary>The definition as JSON.</summary>
+    public required string Definition { get; init; }
+    public required string ChangedBy { get; init; }
+    public DateTimeOffset ChangedAt { get; init; }
+}
+
+/// <summary>A CSV import: a background job that commits its rows in batches together with <see cref="CommittedRow"/>.</summary>
+internal sealed class LeadImport
+{
+    public required string Id { get; init; }
+    public required string Status { get; set; }
+    public string? FileName { get; init; }
+    public required string StagedFile { get; init; }
+    public required string Source { get; init; }
+    public required string Kind { get; init; }
+    public string? CreatedBy { get; init; }
+    /// <summary>The last row (spreadsheet numbering, header = 1) whose effects are committed: a resumed import starts after it.</summary>
+    public int CommittedRow { get; set; }
+    public int Rows { get; set; }
+    public int Created { get; set; }
+    public int Merged { get; set; }
+    public int Rejected { get; set; }
+    public string? Encoding { get; set; }
+    public string? Delimiter { get; set; }
+    public string? Failure { get; set; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    public string? LockedBy { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
+}
+
+internal sealed class LeadImportError
+{
+    public long Id { get; init; }
+    public required string ImportId { get; init; }
+    public int Row { get; init; }
+    public required string Message { get; init; }
 }
 
 internal class LeadsDbContext(DbContextOptions options) : ModuleDbContext(options)
@@ -68,6 +183,13 @@ internal class LeadsDbContext(DbContextOptions options) : ModuleDbContext(option
 
     public DbSet<Lead> Leads => Set<Lead>();
     public DbSet<LeadSourceEntry> Sources => Set<LeadSourceEntry>();
+    public DbSet<LeadConsentEntry> Consents => Set<LeadConsentEntry>();
+    public DbSet<ScoreEntry> ScoreEntries => Set<ScoreEntry>();
+    public DbSet<LeadMerge> Merges => Set<LeadMerge>();
+    public DbSet<LeadStatusEntry> StatusChanges => Set<LeadStatusEntry>();
+    public DbSet<MqlDefinitionEntry> MqlDefinitions => Set<MqlDefinitionEntry>();
+    public DbSet<LeadImport> Imports => Set<LeadImport>();
+    public DbSet<LeadImportError> ImportErrors => Set<LeadImportError>();
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -86,7 +208,10 @@ internal class LeadsDbContext(DbContextOptions options) : ModuleDbContext(option
     {
         foreach (var entry in ChangeTracker.Entries<Lead>())
             if (entry.State is EntityState.Added or EntityState.Modified)
+            {
                 entry.Entity.SearchText = LeadSearch.TextOf(entry.Entity);
+                entry.Entity.CompanyKey = Normalisation.ContactNormalizer.CompanyKey(entry.Entity.Company);
+            }
     }
 
     protected override void OnModuleModelCreating(ModelBuilder modelBuilder)
@@ -98,7 +223,16 @@ internal class LeadsDbContext(DbContextOptions options) : ModuleDbContext(option
             b.HasIndex(x => x.Email).IsUnique();
             b.HasIndex(x => x.Phone).IsUnique();
             b.HasIndex(x => x.Status);
+            b.HasIndex(x => x.CompanyKey);
+            b.HasIndex(x => x.PostalCode);
+            b.HasIndex(x => x.CreatedAt);
+            b.HasIndex(x => x.QualifiedAt);
+            b.HasIndex(x => x.RejectedAt);
+            b.HasIndex(x => x.CustomerAt);
             b.Property(x => x.Email).HasMaxLength(254);
+            b.Property(x => x.PhoneAsTyped).HasMaxLength(32);
+            b.Property(x => x.JourneyStage).HasMaxLength(20);
+            b.Property(x => x.Channel).HasMaxLength(20);
             b.Property(x => x.Phone).HasMaxLength(20);
             b.Property(x => x.Kind).HasMaxLength(20);
             b.Property(x => x.Status).HasMaxLength(20);
@@ -110,9 +244,47 @@ internal class LeadsDbContext(DbContextOptions options) : ModuleDbContext(option
         {
             b.HasKey(x => x.Id);
             b.HasIndex(x => x.Reference);
+            b.HasIndex(x => x.MergeId);
         });
-        modelBuilder.Entity<LeadConsentEntry>().HasKey(x => x.Id);
-        modelBuilder.Entity<ScoreEntry>().HasKey(x => x.Id);
+        modelBuilder.Entity<LeadConsentEntry>(b =>
+        {
+            b.ToTable("LeadConsentEntry"); // the table's name from before it had a DbSet
+            b.HasKey(x => x.Id);
+            b.HasIndex(x => x.MergeId);
+            b.Property(x => x.Channel).HasMaxLength(20);
+            b.Property(x => x.Kind).HasMaxLength(20);
+        });
+        modelBuilder.Entity<ScoreEntry>(b =>
+        {
+            b.ToTable("ScoreEntry");
+            b.HasKey(x => x.Id);
+            b.HasIndex(x => x.MergeId);
+        });
+        modelBuilder.Entity<LeadMerge>(b =>
+        {
+            b.HasKey(x => x.Id);
+            b.HasIndex(x => x.LeadId);
+        });
+        modelBuilder.Entity<LeadStatusEntry>(b =>
+        {
+            b.HasKey(x => x.Id);
+            b.HasIndex(x => x.LeadId);
+        });
+        modelBuilder.Entity<MqlDefinitionEntry>(b =>
+        {
+            b.HasKey(x => x.Version);
+            b.Property(x => x.Version).ValueGeneratedNever();
+        });
+        modelBuilder.Entity<LeadImport>(b =>
+        {
+            b.HasKey(x => x.Id);
+            b.HasIndex(x => x.Status);
+        });
+        modelBuilder.Entity<LeadImportError>(b =>
+        {
+            b.HasKey(x => x.Id);
+            b.HasIndex(x => new { x.ImportId, x.Row });
+        });
     }
 }
 

@@ -28,14 +28,33 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
                     b.Property<string>("Id")
                         .HasColumnType("text");
 
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("CallbackRequestedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CampaignId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
 
                     b.Property<string>("Company")
                         .HasColumnType("text");
 
+                    b.Property<string>("CompanyKey")
+                        .HasColumnType("text");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("CustomerAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EditedFields")
+                        .HasColumnType("text");
 
                     b.Property<string>("Email")
                         .HasMaxLength(254)
@@ -46,6 +65,11 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
 
                     b.Property<string>("JobTitle")
                         .HasColumnType("text");
+
+                    b.Property<string>("JourneyStage")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -59,7 +83,20 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<string>("PhoneAsTyped")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("PostalCode")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("QualifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("RejectedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RejectionReason")
                         .HasColumnType("text");
 
                     b.Property<int>("Score")
@@ -78,11 +115,23 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CompanyKey");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("CustomerAt");
+
                     b.HasIndex("Email")
                         .IsUnique();
 
                     b.HasIndex("Phone")
                         .IsUnique();
+
+                    b.HasIndex("PostalCode");
+
+                    b.HasIndex("QualifiedAt");
+
+                    b.HasIndex("RejectedAt");
 
                     b.HasIndex("Status");
 
@@ -100,11 +149,24 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<bool>("Granted")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
                     b.Property<string>("LeadId")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("MergeId")
                         .HasColumnType("text");
 
                     b.Property<string>("Proof")
@@ -121,7 +183,150 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
 
                     b.HasIndex("LeadId");
 
+                    b.HasIndex("MergeId");
+
                     b.ToTable("LeadConsentEntry", "leads");
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Leads.Data.LeadImport", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<int>("CommittedRow")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Created")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Delimiter")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Encoding")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Failure")
+                        .HasColumnType("text");
+
+                    b.Property<string>("FileName")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("LockedBy")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Merged")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Rejected")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("StagedFile")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.ToTable("Imports", "leads");
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Leads.Data.LeadImportError", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ImportId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Row")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ImportId", "Row");
+
+                    b.ToTable("ImportErrors", "leads");
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Leads.Data.LeadMerge", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Captured")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("FilledFields")
+                        .HasColumnType("text");
+
+                    b.Property<string>("LeadId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("MatchedOn")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("RecreatedLeadId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Reference")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("UndoneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UndoneBy")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LeadId");
+
+                    b.ToTable("Merges", "leads");
                 });
 
             modelBuilder.Entity("Tandem.Modules.Leads.Data.LeadSourceEntry", b =>
@@ -152,6 +357,9 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("MergeId")
+                        .HasColumnType("text");
+
                     b.Property<string>("Reference")
                         .HasColumnType("text");
 
@@ -159,12 +367,14 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
 
                     b.HasIndex("LeadId");
 
+                    b.HasIndex("MergeId");
+
                     b.HasIndex("Reference");
 
                     b.ToTable("Sources", "leads");
                 });
 
-            modelBuilder.Entity("Tandem.Modules.Leads.Data.ScoreEntry", b =>
+            modelBuilder.Entity("Tandem.Modules.Leads.Data.LeadStatusEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -175,8 +385,77 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("By")
+                        .HasColumnType("text");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("LeadId")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LeadId");
+
+                    b.ToTable("StatusChanges", "leads");
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Leads.Data.MqlDefinitionEntry", b =>
+                {
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("ChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("MqlDefinitions", "leads");
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Leads.Data.ScoreEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ActionKey")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Interest")
+                        .HasColumnType("text");
+
+                    b.Property<string>("LeadId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("MergeId")
                         .HasColumnType("text");
 
                     b.Property<int>("Points")
@@ -189,6 +468,8 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("LeadId");
+
+                    b.HasIndex("MergeId");
 
                     b.ToTable("ScoreEntry", "leads");
                 });

@@ -22,14 +22,33 @@ namespace Tandem.Modules.Leads.Data.Migrations.Sqlite
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("AcceptedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("CallbackRequestedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("CampaignId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Company")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CompanyKey")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<long?>("CustomerAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EditedFields")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Email")
                         .HasMaxLength(254)
@@ -39,6 +58,11 @@ namespace Tandem.Modules.Leads.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("JobTitle")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("JourneyStage")
+                        .IsRequired()
+                        .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Kind")
@@ -53,7 +77,20 @@ namespace Tandem.Modules.Leads.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PhoneAsTyped")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PostalCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("QualifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RejectedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RejectionReason")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Score")
@@ -72,11 +109,23 @@ namespace Tandem.Modules.Leads.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("CompanyKey");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("CustomerAt");
+
                     b.HasIndex("Email")
                         .IsUnique();
 
                     b.HasIndex("Phone")
                         .IsUnique();
+
+                    b.HasIndex("PostalCode");
+
+                    b.HasIndex("QualifiedAt");
+
+                    b.HasIndex("RejectedAt");
 
                     b.HasIndex("Status");
 
@@ -92,11 +141,24 @@ namespace Tandem.Modules.Leads.Data.Migrations.Sqlite
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Granted")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LeadId")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MergeId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Proof")
@@ -113,7 +175,148 @@ namespace Tandem.Modules.Leads.Data.Migrations.Sqlite
 
                     b.HasIndex("LeadId");
 
-                    b.ToTable("LeadConsentEntry");
+                    b.HasIndex("MergeId");
+
+                    b.ToTable("LeadConsentEntry", (string)null);
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Leads.Data.LeadImport", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CommittedRow")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Created")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Delimiter")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Encoding")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Failure")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LockedBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LockedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Merged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Rejected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StagedFile")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status");
+
+                    b.ToTable("Imports");
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Leads.Data.LeadImportError", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ImportId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Row")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ImportId", "Row");
+
+                    b.ToTable("ImportErrors");
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Leads.Data.LeadMerge", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Captured")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FilledFields")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeadId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MatchedOn")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecreatedLeadId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reference")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UndoneAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UndoneBy")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LeadId");
+
+                    b.ToTable("Merges");
                 });
 
             modelBuilder.Entity("Tandem.Modules.Leads.Data.LeadSourceEntry", b =>
@@ -142,6 +345,9 @@ namespace Tandem.Modules.Leads.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("MergeId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Reference")
                         .HasColumnType("TEXT");
 
@@ -149,12 +355,14 @@ namespace Tandem.Modules.Leads.Data.Migrations.Sqlite
 
                     b.HasIndex("LeadId");
 
+                    b.HasIndex("MergeId");
+
                     b.HasIndex("Reference");
 
                     b.ToTable("Sources");
                 });
 
-            modelBuilder.Entity("Tandem.Modules.Leads.Data.ScoreEntry", b =>
+            modelBuilder.Entity("Tandem.Modules.Leads.Data.LeadStatusEntry", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -163,8 +371,75 @@ namespace Tandem.Modules.Leads.Data.Migrations.Sqlite
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("By")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("LeadId")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LeadId");
+
+                    b.ToTable("StatusChanges");
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Leads.Data.MqlDefinitionEntry", b =>
+                {
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ChangedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChangedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Version");
+
+                    b.ToTable("MqlDefinitions");
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Leads.Data.ScoreEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ActionKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Interest")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeadId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MergeId")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Points")
@@ -178,7 +453,9 @@ namespace Tandem.Modules.Leads.Data.Migrations.Sqlite
 
                     b.HasIndex("LeadId");
 
-                    b.ToTable("ScoreEntry");
+                    b.HasIndex("MergeId");
+
+                    b.ToTable("ScoreEntry", (string)null);
                 });
 
             modelBuilder.Entity("Tandem.Modules.Shared.Persistence.InboxMessage", b =>

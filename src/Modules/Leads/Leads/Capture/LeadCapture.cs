@@ -1,0 +1,143 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Modules.Leads.Contracts;
+using Tandem.Modules.Leads.Data;
+using Tandem.Modules.Leads.Normalisation;
+using Tandem.Modules.Leads.Scoring;
+using Tandem.Modules.Shared.Errors;
+using Tandem.Modules.Shared.Modules;
+
+namespace Tandem.Modules.Leads.Capture;
+
+/// <summary>
+/// Finds the same person (exact normalised email, then E.164 phone) or creates a lead; a merge fills only empty fields a
+/// rep did not edit and is recorded (undoable); records the source, consents and score; announces LeadCaptured and, when
+/// the threshold is crossed, LeadQualified. Saves once. Rules: docs/leads.md.
+/// </summary>
+internal sealed class LeadCapture(LeadsDbContext db, MqlDefinitions definitions, ContactNormalizer normalizer, TimeProvider clock)
+{
+    public async Task<CaptureLeadResult> CaptureAsync(CaptureLead command, IReadOnlyList<ScoredAction> actions, CancellationToken cancellationToken)
+    {
+        var email = ContactNormalizer.Email(command.Email);
+        var phone = normalizer.Phone(command.Phone);
+        if (email is null && !phone.Valid)
+            throw ValidationFailedException.For("email", "A lead needs a valid email address or phone number.");
+        var now = clock.GetUtcNow();
+        var (_, definition) = await definitions.CurrentAsync(cancellationToken);
+        var contact = new CapturedContact(email, phone.E164, phone.AsTyped,
+            ContactNormalizer.Name(command.FirstName, Limits.Name), ContactNormalizer.Name(command.LastName, Limits.Name),
+            ContactNormalizer.Company(command.Company, Limits.Name), ContactNormalizer.Text(command.JobTitle, Limits.Name),
+            ContactNormalizer.PostalCode(command.PostalCode), LeadKinds.Normalize(command.Kind), command.Source.Channel, command.Source.CampaignId);
+
+        var matchedOn = new List<string>();
+        Lead? lead = null;
+        if (email is not null)
+        {
+            lead = await db.Leads.FirstOrDefaultAsync(l => l.Email == email, cancellationToken);
+            if (lead is not null) matchedOn.Add(MatchKey.Email);
+        }
+        var phoneTaken = false;
+        if (phone.E164 is { } e164)
+        {
+            var byPhone = lead?.Phone == e164 ? lead : await db.Leads.FirstOrDefaultAsync(l => l.Phone == e164, cancellationToken);
+            if (byPhone is not null && (lead is null || byPhone.Id == lead.Id))
+            {
+                lead ??= byPhone;
+                matchedOn.Add(MatchKey.Phone);
+            }
+            // The number belongs to someone else than the person found by email: it is not taken over.
+            phoneTaken = byPhone is not null && byPhone.Id != lead?.Id;
+        }
+
+        string? mergeId = null;
+        var created = lead is null;
+        if (lead is null)
+        {
+            lead = NewLead(contact, now);
+            db.Leads.Add(lead);
+        }
+        else
+        {
+            await db.ScoreEntries.Where(e => e.LeadId == lead.Id).LoadAsync(cancellationToken);
+            mergeId = Ids.New();
+            var filled = Fill(lead, contact with { Phone = phoneTaken ? null : contact.Phone });
+            db.Merges.Add(new LeadMerge
+            {
+                Id = mergeId, LeadId = lead.Id, MatchedOn = string.Join(',', matchedOn), FilledFields = filled.Count == 0 ? null : string.Join(',', filled),
+                Captured = JsonSerializer.Serialize(contact, MqlDefinitions.Json), Reference = command.Source.Reference, At = now,
+            });
+        }
+        lead.UpdatedAt = now;
+
+        var source = command.Source;
+        lead.Sources.Add(new LeadSourceEntry
+        {
+            LeadId = lead.Id, Channel = source.Channel, CampaignId = source.CampaignId, AssetId = source.AssetId,
+            Detail = source.Detail, Reference = source.Reference, At = now, MergeId = mergeId,
+        });
+        foreach (var consent in command.Consents ?? [])
+            lead.Consents.Add(new LeadConsentEntry
+            {
+                LeadId = lead.Id, Purpose = consent.Purpose, Granted = consent.Granted, Text = consent.Text, Proof = consent.Proof,
+                Channel = consent.Channel ?? ConsentChannel.FromPurpose(consent.Purpose), Kind = contact.Kind, At = now, MergeId = mergeId,
+            });
+        if (command.CallbackRequested) lead.CallbackRequestedAt ??= now;
+
+        Scorer.Add(lead, actions, definition, mergeId);
+        Scorer.Evaluate(db, lead, definition, now);
+
+        var outcome = created ? CaptureOutcome.Created : CaptureOutcome.Merged;
+        db.Publish(new LeadCaptured(lead.Id, outcome, lead.Kind, source, now));
+        await db.SaveChangesAsync(cancellationToken);
+        return new CaptureLeadResult(lead.Id, outcome, matchedOn, mergeId, phone.IsEmpty ? null : phone.Valid);
+    }
+
+    /// <summary>The actions a capture scores: a form (once per form and window) and the explicit callback choice.</summary>
+    public static List<ScoredAction> ActionsOf(CaptureLead command, DateTimeOffset at, string? formKey, string? interest)
+    {
+        var actions = new List<ScoredAction>();
+        if (formKey is not null) actions.Add(new(ScoringRule.FormSubmitted, formKey, at, interest, formKey));
+        if (command.CallbackRequested) actions.Add(new(ScoringRule.CallbackRequested, null, at, interest, formKey));
+        return actions;
+    }
+
+    internal static Lead NewLead(CapturedContact c, DateTimeOffset now) => new()
+    {
+        Id = Ids.New(), Email = c.Email, Phone = c.Phone, PhoneAsTyped = c.Phone is null ? c.PhoneAsTyped : null,
+        FirstName = c.FirstName, LastName = c.LastName, Company = c.Company, JobTitle = c.JobTitle, PostalCode = c.PostalCode,
+        Kind = c.Kind, Status = LeadStatus.New, Channel = c.Channel, CampaignId = c.CampaignId, CreatedAt = now, UpdatedAt = now,
+    };
+
+    /// <summary>Fills what is empty and was not edited by a rep; never overwrites. Returns the fields filled.</summary>
+    internal static List<string> Fill(Lead lead, CapturedContact c)
+    {
+        var filled = new List<string>();
+        void Set(string field, string? current, string? value, Action<string> set)
+        {
+            if (current is not null || value is null || lead.IsEdited(field)) return;
+            set(value);
+            filled.Add(field);
+        }
+        Set("email", lead.Email, c.Email, v => lead.Email = v);
+        Set("phone", lead.Phone, c.Phone, v => { lead.Phone = v; lead.PhoneAsTyped = null; });
+        if (lead.Phone is null) Set("phoneAsTyped", lead.PhoneAsTyped, c.PhoneAsTyped, v => lead.PhoneAsTyped = v);
+        Set("firstName", lead.FirstName, c.FirstName, v => lead.FirstName = v);
+        Set("lastName", lead.LastName, c.LastName, v => lead.LastName = v);
+        Set("company", lead.Company, c.Company, v => lead.Company = v);
+        Set("jobTitle", lead.JobTitle, c.JobTitle, v => lead.JobTitle = v);
+        Set("postalCode", lead.PostalCode, c.PostalCode, v => lead.PostalCode = v);
+        // Someone reached at work once is a professional; the reverse is not inferred (consumer is the default, not a statement).
+        if (c.Kind == LeadKind.Professional && lead.Kind != LeadKind.Professional && !lead.IsEdited("kind"))
+        {
+            lead.Kind = LeadKind.Professional;
+            filled.Add("kind");
+        }
+        return filled;
+    }
+}
+
+internal static class LeadKinds
+{
+    /// <summary>Unknown kind is treated as consumer: French prospecting rules protect consumers more than professionals, so it is the safe default.</summary>
+    public static string Normalize(string? kind) => kind == LeadKind.Professional ? LeadKind.Professional : LeadKind.Consumer;
+}

@@ -1,0 +1,351 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
+using Tandem.Modules.Leads.Capture;
+using Tandem.Modules.Leads.Contracts;
+using Tandem.Modules.Leads.Data;
+using Tandem.Modules.Leads.Normalisation;
+using Tandem.Modules.Leads.Scoring;
+using Tandem.Modules.Leads.Search;
+using Tandem.Modules.Shared.Errors;
+using Tandem.Modules.Shared.Modules;
+
+namespace Tandem.Modules.Leads.Import;
+
+/// <summary>This process, as the holder of import leases.</summary>
+internal sealed class ImportWorkerIdentity
+{
+    public string Id { get; } = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
+}
+
+/// <summary>One row read from the file: its number, and the contact or why it is refused.</summary>
+internal readonly record struct ImportRow(int Row, CapturedContact? Contact, string? Error);
+
+/// <summary>
+/// Runs one CSV import to its end (docs/leads.md, "Import"). A reader task parses and normalises rows into batches of
+/// <see cref="BatchSize"/>; the writer resolves each batch against the database with two lookups (a dictionary of its
+/// normalised emails and phones, not a query per row), merges duplicates by the capture's rules, and commits the batch —
+/// leads, merges, sources, row errors and the import's progress with its last committed row — in one group-commit write
+/// (<c>db.WriteAsync</c>). A restarted import skips the rows up to its last committed row, so no row is imported twice.
+/// </summary>
+internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normalizer, ImportWorkerIdentity worker, TimeProvider clock, ILogger<LeadImporter> logger)
+{
+    public const int BatchSize = 5000;
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+    public const int MaxStoredErrors = 10_000;
+
+    /// <summary>Takes the import's lease; false when another worker holds it or it is finished.</summary>
+    public async Task<bool> ClaimAsync(string id, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var until = now + Lease;
+        var me = worker.Id;
+        var claimed = await db.WriteAsync(c => db.Imports
+            .Where(i => i.Id == id && (i.Status == ImportStatus.Queued || i.Status == ImportStatus.Running) && (i.LockedUntil == null || i.LockedUntil < now || i.LockedBy == me))
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LockedBy, me).SetProperty(i => i.LockedUntil, until).SetProperty(i => i.Status, ImportStatus.Running), c), ct);
+        return claimed == 1;
+    }
+
+    /// <summary>Runs a claimed import to its end.</summary>
+    public async Task RunAsync(string id, CancellationToken ct)
+    {
+        var job = await db.Imports.AsNoTracking().FirstAsync(i => i.Id == id, ct);
+        CsvLayout layout;
+        try
+        {
+            layout = CsvFile.Detect(job.StagedFile);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await FinishAsync(id, ImportStatus.Failed, "The uploaded file cannot be read any more.", ct);
+            return;
+        }
+        var progress = new Progress(job.Rows, job.Created, job.Merged, job.Rejected, job.CommittedRow);
+        if (job.StartedAt is null)
+            await db.WriteAsync(c => db.Imports.Where(i => i.Id == id).ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.StartedAt, clock.GetUtcNow()).SetProperty(i => i.Encoding, layout.EncodingName)
+                .SetProperty(i => i.Delimiter, layout.Delimiter.ToString()), c), ct);
+
+        var batches = Channel.CreateBounded<List<ImportRow>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        string? failure = null;
+        var reading = Task.Run(async () =>
+        {
+            try
+            {
+                failure = await ReadAsync(job, layout, progress.CommittedRow, batches.Writer, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A file that cannot be read on (a record over 4 MB, bytes the detected encoding cannot hold) stops here,
+                // with what was committed kept; retrying would fail the same way.
+                logger.LogWarning("Import {ImportId} stopped: the file cannot be read past row {Row} ({Error})", id, progress.CommittedRow, ex.GetType().Name);
+                failure = $"The file cannot be read after row {progress.CommittedRow}: {ex.GetType().Name}. The rows before it are imported.";
+            }
+            finally
+            {
+                batches.Writer.TryComplete();
+            }
+        }, ct);
+        var writes = new ImportWrites(db);
+        await foreach (var batch in batches.Reader.ReadAllAsync(ct))
+            await WriteBatchAsync(job, batch, progress, writes, ct);
+        await reading;
+        await FinishAsync(id, failure is null ? ImportStatus.Completed : ImportStatus.Failed, failure, ct);
+        logger.LogInformation("Import {ImportId} finished: {Rows} rows, {Created} created, {Merged} merged, {Rejected} rejected",
+            id, progress.Rows, progress.Created, progress.Merged, progress.Rejected);
+        TryDelete(job.StagedFile);
+    }
+
+    private async Task<string?> ReadAsync(LeadImport job, CsvLayout layout, int committedRow, ChannelWriter<List<ImportRow>> output, CancellationToken ct)
+    {
+        using var csv = CsvFile.Open(job.StagedFile, layout);
+        var fields = CsvFile.MapHeaders(csv);
+        if (!fields.Contains("email") && !fields.Contains("phone"))
+            return "No email or phone column: the header must name one (E-mail, Email, Courriel, Téléphone, Phone, Mobile…).";
+        var batch = new List<ImportRow>(BatchSize);
+        var row = 1; // the header is row 1, as a spreadsheet shows it
+        while (await csv.ReadAsync(ct))
+        {
+            row++;
+            if (row <= committedRow) continue;
+            var parsed = Parse(csv, fields, row, job.Kind, job.Source);
+            if (parsed is null) continue; // an empty line
+            batch.Add(parsed.Value);
+            if (batch.Count == BatchSize)
+            {
+                await output.WriteAsync(batch, ct);
+                batch = new List<ImportRow>(BatchSize);
+            }
+        }
+        if (batch.Count > 0) await output.WriteAsync(batch, ct);
+        return null;
+    }
+
+    private ImportRow? Parse(Sylvan.Data.Csv.CsvDataReader csv, string?[] fields, int row, string defaultKind, string channel)
+    {
+        string? email = null, phone = null, first = null, last = null, company = null, job = null, postal = null, kind = null;
+        var any = false;
+        for (var i = 0; i < fields.Length && i < csv.FieldCount; i++)
+        {
+            var field = fields[i];
+            if (field is null) continue;
+            var value = csv.GetString(i);
+            if (string.IsNullOrWhiteSpace(value)) continue;
+            any = true;
+            if (ValidationErrors.TextProblem(value, multiLine: true) is { } problem) return new ImportRow(row, null, $"{field}: {problem}");
+            switch (field)
+            {
+                case "email": email = value; break;
+                case "phone": phone = value; break;
+                case "firstName": first = value; break;
+                case "lastName": last = value; break;
+                case "company": company = value; break;
+                case "jobTitle": job = value; break;
+                case "postalCode": postal = value; break;
+                case "kind": kind = value; break;
+            }
+        }
+        if (!any) return csv.FieldCount <= 1 || AllEmpty(csv) ? null : new ImportRow(row, null, "No email address or phone number.");
+        var normalisedEmail = ContactNormalizer.Email(email);
+        if (email is not null && normalisedEmail is null) return new ImportRow(row, null, "email: not a valid email address.");
+        var normalisedPhone = normalizer.Phone(phone);
+        if (normalisedEmail is null && !normalisedPhone.Valid)
+            return new ImportRow(row, null, phone is null ? "No email address or phone number." : "phone: not a valid phone number, and no email address.");
+        if (postal is not null && postal.Trim().Length > Limits.PostalCode) return new ImportRow(row, null, $"postalCode: at most {Limits.PostalCode} characters.");
+        return new ImportRow(row, new CapturedContact(normalisedEmail, normalisedPhone.E164, normalisedPhone.AsTyped,
+            ContactNormalizer.Name(first, Limits.Name), ContactNormalizer.Name(last, Limits.Name), ContactNormalizer.Company(company, Limits.Name),
+            ContactNormalizer.Text(job, Limits.Name), ContactNormalizer.PostalCode(postal), CsvFile.KindOf(kind) ?? defaultKind, channel, null), null);
+    }
+
+    private static bool AllEmpty(Sylvan.Data.Csv.CsvDataReader csv)
+    {
+        for (var i = 0; i < csv.FieldCount; i++) if (!string.IsNullOrWhiteSpace(csv.GetString(i))) return false;
+        return true;
+    }
+
+    private sealed class Progress(int rows, int created, int merged, int rejected, int committedRow)
+    {
+        public int Rows = rows, Created = created, Merged = merged, Rejected = rejected, CommittedRow = committedRow;
+    }
+
+
+    private async Task WriteBatchAsync(LeadImport job, List<ImportRow> batch, Progress progress, ImportWrites writes, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        // Two lookups per batch: every lead that has one of the batch's emails or phones.
+        var emails = batch.Where(r => r.Contact?.Email is not null).Select(r => r.Contact!.Email!).Distinct().ToList();
+        var phones = batch.Where(r => r.Contact?.Phone is not null).Select(r => r.Contact!.Phone!).Distinct().ToList();
+        var known = new Dictionary<string, PendingLead>(StringComparer.Ordinal);
+        foreach (var lead in await db.Leads.AsNoTracking().Where(l => emails.Contains(l.Email!)).ToListAsync(ct)) known.TryAdd(lead.Id, new PendingLead(lead, false));
+        foreach (var lead in await db.Leads.AsNoTracking().Where(l => phones.Contains(l.Phone!)).ToListAsync(ct)) known.TryAdd(lead.Id, new PendingLead(lead, false));
+        var byEmail = new Dictionary<string, PendingLead>(StringComparer.Ordinal);
+        var byPhone = new Dictionary<string, PendingLead>(StringComparer.Ordinal);
+        foreach (var pending in known.Values)
+        {
+            if (pending.Lead.Email is { } e) byEmail[e] = pending;
+            if (pending.Lead.Phone is { } p) byPhone[p] = pending;
+        }
+
+        var touched = new List<PendingLead>();
+        var sources = new List<LeadSourceEntry>(batch.Count);
+        var merges = new List<LeadMerge>();
+        var errors = new List<ImportRowError>();
+        int created = 0, merged = 0, rejected = 0;
+        foreach (var row in batch)
+        {
+            if (row.Contact is not { } contact)
+            {
+                rejected++;
+                errors.Add(new ImportRowError(row.Row, row.Error!));
+                continue;
+            }
+            var matchedOn = new List<string>();
+            PendingLead? target = null;
+            if (contact.Email is { } email && byEmail.TryGetValue(email, out var found)) { target = found; matchedOn.Add(MatchKey.Email); }
+            var phoneTaken = false;
+            if (contact.Phone is { } phone && byPhone.TryGetValue(phone, out var byNumber))
+            {
+                if (target is null || ReferenceEquals(target, byNumber)) { target ??= byNumber; matchedOn.Add(MatchKey.Phone); }
+                else phoneTaken = true;
+            }
+            string? mergeId = null;
+            if (target is null)
+            {
+                target = new PendingLead(LeadCapture.NewLead(contact, now), true);
+                target.Lead.Channel = job.Source;
+                touched.Add(target);
+                created++;
+            }
+            else
+            {
+                mergeId = Ids.New();
+                var filled = LeadCapture.Fill(target.Lead, contact with { Phone = phoneTaken ? null : contact.Phone });
+                if (filled.Count > 0 && !target.Dirty && !target.IsNew) { target.Dirty = true; touched.Add(target); }
+                merges.Add(new LeadMerge
+                {
+                    Id = mergeId, LeadId = target.Lead.Id, MatchedOn = string.Join(',', matchedOn), FilledFields = filled.Count == 0 ? null : string.Join(',', filled),
+                    Captured = JsonSerializer.Serialize(contact, MqlDefinitions.Json), Reference = $"import:{job.Id}:{row.Row}", At = now,
+                });
+                merged++;
+            }
+            if (target.Lead.Email is { } le) byEmail[le] = target;
+            if (target.Lead.Phone is { } lp) byPhone[lp] = target;
+            sources.Add(new LeadSourceEntry
+            {
+                LeadId = target.Lead.Id, Channel = job.Source, Detail = $"import:{job.Id}", Reference = $"import:{job.Id}:{row.Row}", At = now, MergeId = mergeId,
+            });
+        }
+
+        var lastRow = batch[^1].Row;
+        var storeErrors = errors.Take(Math.Max(0, MaxStoredErrors - progress.Rejected)).ToList();
+        var me = worker.Id;
+        var leaseUntil = now + Lease;
+        await db.WriteAsync(async c =>
+        {
+            await writes.RunAsync(touched, sources, merges, storeErrors, job.Id, c);
+            // Progress commits with the rows: a restart resumes after lastRow. A lost lease rolls the batch back.
+            var owned = await db.Imports.Where(i => i.Id == job.Id && i.LockedBy == me).ExecuteUpdateAsync(s => s
+                .SetProperty(i => i.CommittedRow, lastRow)
+                .SetProperty(i => i.Rows, i => i.Rows + batch.Count)
+                .SetProperty(i => i.Created, i => i.Created + created)
+                .SetProperty(i => i.Merged, i => i.Merged + merged)
+                .SetProperty(i => i.Rejected, i => i.Rejected + rejected)
+                .SetProperty(i => i.LockedUntil, leaseUntil), c);
+            if (owned != 1) throw new InvalidOperationException($"Import {job.Id}: the lease was taken over; this batch is not committed.");
+            return owned;
+        }, ct);
+        progress.Rows += batch.Count;
+        progress.Created += created;
+        progress.Merged += merged;
+        progress.Rejected += rejected;
+        progress.CommittedRow = lastRow;
+    }
+
+    private async Task FinishAsync(string id, string status, string? failure, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await db.WriteAsync(c => db.Imports.Where(i => i.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(i => i.Status, status).SetProperty(i => i.Failure, failure).SetProperty(i => i.FinishedAt, now)
+            .SetProperty(i => i.LockedBy, (string?)null).SetProperty(i => i.LockedUntil, (DateTimeOffset?)null), c), ct);
+    }
+
+    private void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException ex) { logger.LogWarning(ex, "The staged import file could not be deleted"); }
+    }
+}
+
+/// <summary>A lead touched by an import batch: new (inserted) or existing (updated when a merge filled something).</summary>
+internal sealed class PendingLead(Lead lead, bool isNew)
+{
+    public Lead Lead { get; } = lead;
+    public bool IsNew { get; } = isNew;
+    public bool Dirty { get; set; }
+}
+
+/// <summary>The statements of one batch, on the writer's connection and transaction (raw SQL: EF change tracking costs ~4× more per row).</summary>
+internal sealed class ImportWrites(LeadsDbContext db)
+{
+    private string Table<T>() =>
+        db.Model.FindEntityType(typeof(T))! is var entity && entity.GetSchema() is { } schema
+            ? $"\"{schema}\".\"{entity.GetTableName()}\""
+            : $"\"{db.Model.FindEntityType(typeof(T))!.GetTableName()}\"";
+
+    /// <summary>A time as the provider stores it (SQLite: EF's sortable binary; PostgreSQL: timestamptz).</summary>
+    private object? Time(DateTimeOffset? at) =>
+        at is null ? null : _timeConverter is null ? at.Value : _timeConverter.ConvertToProvider(at.Value);
+
+    private readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? _timeConverter =
+        db.Model.FindEntityType(typeof(Lead))!.FindProperty(nameof(Lead.CreatedAt))!.GetTypeMapping().Converter;
+
+    public async Task RunAsync(List<PendingLead> touched, List<LeadSourceEntry> sources, List<LeadMerge> merges, List<ImportRowError> errors, string importId, CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        string[] leadColumns = ["Id", "Email", "Phone", "PhoneAsTyped", "FirstName", "LastName", "Company", "CompanyKey", "JobTitle", "PostalCode",
+            "Kind", "Status", "Score", "JourneyStage", "Channel", "CampaignId", "SearchText", "CreatedAt", "UpdatedAt"];
+        using var insertLead = new BulkCommand(connection, transaction,
+            $"INSERT INTO {Table<Lead>()} ({Columns(leadColumns)}) VALUES ({Parameters(leadColumns)})", leadColumns);
+        string[] updateColumns = ["Email", "Phone", "PhoneAsTyped", "FirstName", "LastName", "Company", "CompanyKey", "JobTitle", "PostalCode", "Kind", "SearchText", "UpdatedAt"];
+        using var updateLead = new BulkCommand(connection, transaction,
+            $"UPDATE {Table<Lead>()} SET {string.Join(", ", updateColumns.Select(c => $"\"{c}\" = @{c}"))} WHERE \"Id\" = @Id", [.. updateColumns, "Id"]);
+        string[] sourceColumns = ["LeadId", "Channel", "Detail", "Reference", "At", "MergeId"];
+        using var insertSource = new BulkCommand(connection, transaction,
+            $"INSERT INTO {Table<LeadSourceEntry>()} ({Columns(sourceColumns)}) VALUES ({Parameters(sourceColumns)})", sourceColumns);
+        string[] mergeColumns = ["Id", "LeadId", "MatchedOn", "FilledFields", "Captured", "Reference", "At"];
+        using var insertMerge = new BulkCommand(connection, transaction,
+            $"INSERT INTO {Table<LeadMerge>()} ({Columns(mergeColumns)}) VALUES ({Parameters(mergeColumns)})", mergeColumns);
+        string[] errorColumns = ["ImportId", "Row", "Message"];
+        using var insertError = new BulkCommand(connection, transaction,
+            $"INSERT INTO {Table<LeadImportError>()} ({Columns(errorColumns)}) VALUES ({Parameters(errorColumns)})", errorColumns);
+
+        foreach (var pending in touched)
+        {
+            var l = pending.Lead;
+            var search = LeadSearch.TextOf(l);
+            var companyKey = ContactNormalizer.CompanyKey(l.Company);
+            if (pending.IsNew)
+                await insertLead.RunAsync([l.Id, l.Email, l.Phone, l.PhoneAsTyped, l.FirstName, l.LastName, l.Company, companyKey, l.JobTitle, l.PostalCode,
+                    l.Kind, l.Status, l.Score, l.JourneyStage, l.Channel, l.CampaignId, search, Time(l.CreatedAt), Time(l.UpdatedAt)], ct);
+            else
+                await updateLead.RunAsync([l.Email, l.Phone, l.PhoneAsTyped, l.FirstName, l.LastName, l.Company, companyKey, l.JobTitle, l.PostalCode,
+                    l.Kind, search, Time(l.UpdatedAt), l.Id], ct);
+        }
+        await insertLead.FlushAsync(ct);
+        await updateLead.FlushAsync(ct);
+        foreach (var s in sources) await insertSource.RunAsync([s.LeadId, s.Channel, s.Detail, s.Reference, Time(s.At), s.MergeId], ct);
+        foreach (var m in merges) await insertMerge.RunAsync([m.Id, m.LeadId, m.MatchedOn, m.FilledFields, m.Captured, m.Reference, Time(m.At)], ct);
+        foreach (var e in errors) await insertError.RunAsync([importId, e.Row, e.Message], ct);
+        await insertSource.FlushAsync(ct);
+        await insertMerge.FlushAsync(ct);
+        await insertError.FlushAsync(ct);
+    }
+
+    private static string Columns(string[] names) => string.Join(", ", names.Select(n => $"\"{n}\""));
+
+    private static string Parameters(string[] names) => string.Join(", ", names.Select(n => "@" + n));
+}

@@ -1,0 +1,159 @@
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Modules.Leads.Contracts;
+using Tandem.Modules.Leads.Data;
+using Tandem.Modules.Leads.Normalisation;
+using Tandem.Modules.Leads.Scoring;
+using Tandem.Modules.Shared.Errors;
+
+namespace Tandem.Modules.Leads.Search;
+
+internal static class SearchEndpoints
+{
+    public static void MapSearch(this IEndpointRouteBuilder api)
+    {
+        api.MapGet("/{id}", async (string id, ISender sender, CancellationToken ct) => TypedResults.Ok(await sender.Send(new GetLead(id), ct)))
+            .WithName("GetLead").WithSummary("One lead with score reasons (decayed), interests, sources, consents, merges and status history");
+        api.MapGet("/", async (string? email, string? phone, string? status, string? q, int? page, int? pageSize, string? kind, string? channel,
+                    string? campaignId, string? stage, ISender sender, CancellationToken ct) =>
+                TypedResults.Ok(await sender.Send(new ListLeads(email, phone, status, q, page ?? Paging.FirstPage, pageSize ?? Paging.DefaultPageSize,
+                    kind, channel, campaignId, stage), ct)))
+            .WithName("ListLeads").WithSummary("Search leads with filters and paging (email and phone are normalised before matching)");
+        api.MapGet("/{id}/timeline", async (string id, ISender sender, CancellationToken ct) =>
+                TypedResults.Ok(await LeadTimeline.ComposeAsync(sender, id, ct)))
+            .WithName("GetLeadTimeline").WithSummary("Every touch on the lead from every module, oldest first");
+    }
+}
+
+internal static class LeadProjection
+{
+    public static LeadDetails ToDetails(this Lead l, MqlDefinition definition, DateTimeOffset now,
+        IReadOnlyList<LeadMerge>? merges = null, IReadOnlyList<LeadStatusEntry>? statuses = null)
+    {
+        var consents = l.Consents.OrderBy(s => s.At).ThenBy(s => s.Id)
+            .Select(s => new LeadConsentRecord(s.Purpose, s.Granted, s.Text, s.At, s.Proof, s.Channel, s.Kind)).ToList();
+        return new LeadDetails(
+            l.Id, l.Email, l.Phone, l.FirstName, l.LastName, l.Company, l.JobTitle, l.PostalCode, l.Kind, l.Status,
+            ScoreCard.Evaluate(l.ScoreEntries, definition, now),
+            l.Sources.OrderBy(s => s.Id).Select(s => new LeadSourceRecord(s.Channel, s.CampaignId, s.AssetId, s.Detail, s.Reference, s.At)).ToList(),
+            consents,
+            l.CallbackRequestedAt is not null,
+            l.CreatedAt)
+        {
+            PhoneValid = l.PhoneAsTyped is null,
+            PhoneAsTyped = l.PhoneAsTyped,
+            JourneyStage = l.JourneyStage,
+            EditedFields = l.EditedFields?.Split(',') ?? [],
+            RejectionReason = l.RejectionReason,
+            // A withdrawal is never lost: the ledger keeps every entry, the current state is the latest per purpose and channel.
+            CurrentConsents = consents.GroupBy(c => (c.Purpose, c.Channel)).Select(g => g.Last()).ToList(),
+            Merges = (merges ?? []).Select(m => new LeadMergeRecord(m.Id, m.MatchedOn.Split(','), m.FilledFields?.Split(',') ?? [], m.Reference, m.At,
+                m.UndoneAt, m.RecreatedLeadId)).ToList(),
+            StatusHistory = (statuses ?? []).Select(s => new LeadStatusChange(s.From, s.To, s.Reason, s.By, s.At)).ToList(),
+        };
+    }
+
+    public static IQueryable<Lead> WithDetails(this IQueryable<Lead> leads) =>
+        leads.AsNoTracking().Include(l => l.Sources).Include(l => l.Consents).Include(l => l.ScoreEntries).AsSplitQuery();
+}
+
+internal sealed class GetLeadHandler(LeadsDbContext db, MqlDefinitions definitions, TimeProvider clock) : IQueryHandler<GetLead, LeadDetails>
+{
+    public async ValueTask<LeadDetails> Handle(GetLead query, CancellationToken cancellationToken)
+    {
+        var lead = await db.Leads.WithDetails().FirstOrDefaultAsync(l => l.Id == query.Id, cancellationToken)
+            ?? throw new NotFoundException("Lead", query.Id);
+        var merges = await db.Merges.AsNoTracking().Where(m => m.LeadId == query.Id).OrderBy(m => m.At).ToListAsync(cancellationToken);
+        var statuses = await db.StatusChanges.AsNoTracking().Where(m => m.LeadId == query.Id).OrderBy(m => m.Id).ToListAsync(cancellationToken);
+        var (_, definition) = await definitions.CurrentAsync(cancellationToken);
+        return lead.ToDetails(definition, clock.GetUtcNow(), merges, statuses);
+    }
+}
+
+internal sealed class FindLeadBySourceHandler(LeadsDbContext db) : IQueryHandler<FindLeadBySource, string?>
+{
+    public async ValueTask<string?> Handle(FindLeadBySource query, CancellationToken cancellationToken) =>
+        await db.Sources.AsNoTracking().Where(s => s.Reference == query.Reference).Select(s => s.LeadId).FirstOrDefaultAsync(cancellationToken);
+}
+
+internal sealed class ListLeadsValidator : IValidator<ListLeads>
+{
+    public void Validate(ListLeads m, ValidationErrors errors)
+    {
+        errors.Page(m.Page, m.PageSize);
+        errors.OneOf("status", m.Status, LeadStatus.All.ToArray()).MaxLength("q", m.Query, Limits.Search)
+            .MaxLength("email", m.Email, Limits.Email).MaxLength("phone", m.Phone, Limits.Phone)
+            .OneOf("kind", m.Kind, LeadKind.All.ToArray()).OneOf("channel", m.Channel, LeadChannel.All.ToArray())
+            .OneOf("stage", m.Stage, JourneyStage.All.ToArray()).SingleLine("campaignId", m.CampaignId, Limits.Id);
+        if (!string.IsNullOrWhiteSpace(m.Email) && ContactNormalizer.Email(m.Email) is null) errors.Add("email", "Not a valid email address.");
+        if (!string.IsNullOrWhiteSpace(m.Phone) && ContactNormalizer.French.PhoneKey(m.Phone) is null) errors.Add("phone", "Not a valid phone number.");
+    }
+}
+
+internal sealed class ListLeadsHandler(LeadsDbContext db, ContactNormalizer normalizer, MqlDefinitions definitions, TimeProvider clock) : IQueryHandler<ListLeads, LeadPage>
+{
+    public async ValueTask<LeadPage> Handle(ListLeads query, CancellationToken cancellationToken)
+    {
+        IQueryable<Lead> leads = db.Leads;
+        if (ContactNormalizer.Email(query.Email) is { } email) leads = leads.Where(l => l.Email == email);
+        if (normalizer.PhoneKey(query.Phone) is { } phone) leads = leads.Where(l => l.Phone == phone);
+        if (query.Status is not null) leads = leads.Where(l => l.Status == query.Status);
+        if (query.Kind is not null) leads = leads.Where(l => l.Kind == query.Kind);
+        if (query.Channel is not null) leads = leads.Where(l => l.Channel == query.Channel);
+        if (query.CampaignId is not null) leads = leads.Where(l => l.CampaignId == query.CampaignId);
+        if (query.Stage is not null) leads = leads.Where(l => l.JourneyStage == query.Stage);
+        if (!string.IsNullOrWhiteSpace(query.Query))
+        {
+            // Accents and case do not matter: both sides are folded the same way (LeadSearch).
+            var q = LeadSearch.Fold(query.Query.Trim());
+            leads = leads.Where(l => l.SearchText != null && l.SearchText.Contains(q));
+        }
+        var total = await leads.CountAsync(cancellationToken);
+        var items = await leads.OrderBy(l => l.Id).Skip((query.Page - 1) * query.PageSize).Take(query.PageSize)
+            .WithDetails().ToListAsync(cancellationToken);
+        var (_, definition) = await definitions.CurrentAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        return new LeadPage(items.Select(l => l.ToDetails(definition, now)).ToList(), total, query.Page, query.PageSize);
+    }
+}
+
+/// <summary>
+/// The timeline composes one query per module (docs/architecture.md, "Timelines"): each module answers
+/// <c>Get{Module}Timeline(LeadId)</c> from its Contracts with <see cref="TimelineEntry"/> items, and this merges them by
+/// time. A module that is off answers 503 through the pipeline: its part is left out, the rest is shown.
+/// </summary>
+internal static class LeadTimeline
+{
+    public static async Task<IReadOnlyList<TimelineEntry>> ComposeAsync(ISender sender, string leadId, CancellationToken ct)
+    {
+        var parts = new List<TimelineEntry>(await sender.Send(new GetLeadsTimeline(leadId), ct));
+        // Other modules add their query here as they answer one (Content: visits and downloads; Prospects; Outreach).
+        return parts.OrderBy(e => e.At).ToList();
+    }
+}
+
+internal sealed class GetLeadsTimelineHandler(LeadsDbContext db) : IQueryHandler<GetLeadsTimeline, IReadOnlyList<TimelineEntry>>
+{
+    private const string Module = LeadsModule.ModuleName;
+
+    public async ValueTask<IReadOnlyList<TimelineEntry>> Handle(GetLeadsTimeline query, CancellationToken cancellationToken)
+    {
+        var id = query.LeadId;
+        if (!await db.Leads.AnyAsync(l => l.Id == id, cancellationToken)) throw new NotFoundException("Lead", id);
+        var entries = new List<TimelineEntry>();
+        entries.AddRange((await db.Sources.AsNoTracking().Where(s => s.LeadId == id).ToListAsync(cancellationToken))
+            .Select(s => new TimelineEntry(s.At, Module, "source", $"Captured from {s.Channel}{(s.Detail is null ? "" : $" ({s.Detail})")}{(s.CampaignId is null ? "" : $", campaign {s.CampaignId}")}.")));
+        entries.AddRange((await db.Consents.AsNoTracking().Where(s => s.LeadId == id).ToListAsync(cancellationToken))
+            .Select(s => new TimelineEntry(s.At, Module, "consent", $"Consent {(s.Granted ? "given" : "withdrawn")} for {s.Purpose} ({s.Channel}).")));
+        entries.AddRange((await db.ScoreEntries.AsNoTracking().Where(s => s.LeadId == id).ToListAsync(cancellationToken))
+            .Select(s => new TimelineEntry(s.At, Module, "score", $"{s.Rule}{(s.Detail is null ? "" : $" ({s.Detail})")}: {s.Points} points.")));
+        entries.AddRange((await db.StatusChanges.AsNoTracking().Where(s => s.LeadId == id).ToListAsync(cancellationToken))
+            .Select(s => new TimelineEntry(s.At, Module, "status", $"{s.From} → {s.To}{(s.Reason is null ? "" : $": {s.Reason}")} (by {s.By}).")));
+        entries.AddRange((await db.Merges.AsNoTracking().Where(s => s.LeadId == id).ToListAsync(cancellationToken))
+            .Select(s => new TimelineEntry(s.At, Module, "merge", $"Merged on {s.MatchedOn}{(s.UndoneAt is null ? "" : " (undone)")}.")));
+        return entries.OrderBy(e => e.At).ToList();
+    }
+}

@@ -1,0 +1,383 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Tandem.Host.Tests.Infrastructure;
+
+namespace Tandem.Host.Tests;
+
+/// <summary>
+/// The Leads half of "inbound, complete" through HTTP against the real host, on SQLite and PostgreSQL: normalised and
+/// explained deduplication, the CSV import of a French Excel file, scoring that cannot be farmed, the shared MQL
+/// definition, and the sales feedback loop in the numbers.
+/// </summary>
+public sealed class LeadsInboundTests(SharedHosts hosts) : IClassFixture<SharedHosts>
+{
+    private static readonly TimeSpan Downstream = TimeSpan.FromSeconds(60);
+
+    static LeadsInboundTests() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    private static string Unique() => Guid.NewGuid().ToString("N")[..10];
+
+    private static string NewEmail(string who) => $"{who}.{Unique()}@exemple-solaire.fr";
+
+    /// <summary>A French mobile number no other test uses, in a range that exists (not every 06 number does: 0639…, 0690… do not).</summary>
+    private static string NewMobile() => "061" + Random.Shared.NextInt64(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string E164(string national) => "+33" + national.Replace(" ", "", StringComparison.Ordinal)[1..];
+
+    private static string Spaced(string national) => string.Join(' ', Enumerable.Range(0, 5).Select(i => national.Substring(i * 2, 2)));
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task Second_submission_with_other_case_email_and_national_phone_merges_with_matchedOn(Provider provider)
+    {
+        var (_, host, content) = await hosts.GetAsync(provider);
+        var email = NewEmail("Camille.Bernard");
+        var mobile = NewMobile();
+
+        using var first = await TandemApi.SubmitJsonAsync(host.Anonymous, content.FormId, new { email = email.ToLowerInvariant(), phone = E164(mobile), firstName = "CAMILLE" });
+        using var second = await TandemApi.SubmitJsonAsync(host.Anonymous, content.FormId, new { email = email.ToUpperInvariant(), phone = Spaced(mobile) });
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        var leadId = (await TandemApi.ReadJsonAsync(first))!.Str("leadId");
+        Assert.Equal(leadId, (await TandemApi.ReadJsonAsync(second))!.Str("leadId"));
+
+        var lead = await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{leadId}");
+        Assert.Equal(E164(mobile), lead.Str("phone"));
+        Assert.Equal("Camille", lead.Str("firstName")); // a name typed in capitals gets a person's casing
+        var merge = Assert.Single(lead["merges"]!.AsArray())!;
+        Assert.Equal(["email", "phone"], merge["matchedOn"]!.AsArray().Select(m => m!.GetValue<string>()));
+        Assert.Null(merge["undoneAt"]);
+
+        // Through the API the answer itself says why: the same person, matched on both keys.
+        using var api = await host.Http.PostAsJsonAsync("/api/leads", new
+        {
+            email = "  " + email.ToUpperInvariant(), phone = $"0033 {mobile[1..]}", kind = "consumer", source = new { channel = "api" },
+        });
+        var answer = (await TandemApi.ReadJsonAsync(api))!;
+        Assert.True(api.StatusCode == HttpStatusCode.Created, api.Describe(answer.ToJsonString()));
+        Assert.Equal(leadId, answer.Str("id"));
+        Assert.Equal("merged", answer.Str("outcome"));
+        Assert.Equal(["email", "phone"], answer["matchedOn"]!.AsArray().Select(m => m!.GetValue<string>()));
+        Assert.Single(await TandemApi.LeadsByEmailAsync(host.Http, email));
+    }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_merge_fills_only_empty_fields_never_a_rep_edit_and_can_be_undone(Provider provider)
+    {
+        var (_, host, _) = await hosts.GetAsync(provider);
+        var email = NewEmail("Hugo.Petit");
+        var created = await TandemApi.PostCreatedAsync(host.Http, "/api/leads", new { email, firstName = "Hugo", kind = "consumer", source = new { channel = "event" } });
+        using var edit = await host.Http.PatchAsJsonAsync($"/api/leads/{created}", new { company = "Petit Énergies" });
+        Assert.Equal(HttpStatusCode.OK, edit.StatusCode);
+
+        var mobile = NewMobile();
+        using var merged = await host.Http.PostAsJsonAsync("/api/leads", new
+        {
+            email, phone = Spaced(mobile), firstName = "Victor", lastName = "PETIT", company = "Autre SARL", kind = "consumer",
+            source = new { channel = "social" }, consents = new[] { new { purpose = "newsletter", granted = true, text = "Oui" } },
+        });
+        var mergeAnswer = (await TandemApi.ReadJsonAsync(merged))!;
+        var mergeId = mergeAnswer.Str("mergeId");
+
+        var lead = await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{created}");
+        Assert.Equal("Hugo", lead.Str("firstName"));        // typed earlier: kept
+        Assert.Equal("Petit Énergies", lead.Str("company")); // edited by a rep: kept
+        Assert.Equal("Petit", lead.Str("lastName"));         // empty: filled
+        Assert.Equal(E164(mobile), lead.Str("phone"));
+        Assert.Contains("company", lead["editedFields"]!.AsArray().Select(f => f!.GetValue<string>()));
+        Assert.Equal(["phone", "lastName"], lead["merges"]![0]!["filledFields"]!.AsArray().Select(f => f!.GetValue<string>()));
+
+        using var unmerge = await host.Http.PostAsJsonAsync($"/api/leads/{created}/unmerge", new { mergeId });
+        var undone = (await TandemApi.ReadJsonAsync(unmerge))!;
+        Assert.Equal(HttpStatusCode.OK, unmerge.StatusCode);
+        var recreatedId = undone.Str("recreatedLeadId");
+
+        var restored = await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{created}");
+        Assert.Null(restored["phone"]);
+        Assert.Null(restored["lastName"]);
+        Assert.Equal("Petit Énergies", restored.Str("company"));
+        Assert.Single(restored["sources"]!.AsArray());
+        Assert.Empty(restored["consents"]!.AsArray());
+        Assert.NotNull(restored["merges"]![0]!["undoneAt"]);
+        var recreated = await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{recreatedId}");
+        Assert.Equal(E164(mobile), recreated.Str("phone"));
+        Assert.Equal("Victor", recreated.Str("firstName"));
+        Assert.Null(recreated["email"]); // the key it matched on stays with the original lead
+        Assert.Equal("social", Assert.Single(recreated["sources"]!.AsArray())!.Str("channel"));
+        Assert.Equal("newsletter", Assert.Single(recreated["consents"]!.AsArray())!.Str("purpose"));
+
+        using var again = await host.Http.PostAsJsonAsync($"/api/leads/{created}/unmerge", new { mergeId });
+        await TandemApi.AssertProblemAsync(again, HttpStatusCode.Conflict, "conflict");
+    }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task Likely_duplicates_are_proposed_not_merged_and_an_invalid_phone_is_kept_and_flagged(Provider provider)
+    {
+        var (_, host, _) = await hosts.GetAsync(provider);
+        var company = $"Solaire {Unique()} SAS";
+        var first = await TandemApi.PostCreatedAsync(host.Http, "/api/leads", new
+        {
+            email = NewEmail("m.lefevre"), firstName = "Marie", lastName = "Lefèvre", company, phone = "12 34", kind = "professional", source = new { channel = "event" },
+        });
+        var second = await TandemApi.PostCreatedAsync(host.Http, "/api/leads", new
+        {
+            email = NewEmail("marie"), firstName = "MARIE", lastName = "LEFEVRE", company = company.ToUpperInvariant().Replace(" SAS", "", StringComparison.Ordinal),
+            kind = "professional", source = new { channel = "event" },
+        });
+        Assert.NotEqual(first, second);
+
+        var proposals = (await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{first}/duplicates"))["items"]!.AsArray();
+        var proposal = Assert.Single(proposals)!;
+        Assert.Equal(second, proposal.Str("id"));
+        Assert.Equal(["similar-name", "same-company"], proposal["reasons"]!.AsArray().Select(r => r!.GetValue<string>()));
+
+        var lead = await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{first}");
+        Assert.False(lead["phoneValid"]!.GetValue<bool>());
+        Assert.Equal("12 34", lead.Str("phoneAsTyped"));
+        Assert.Null(lead["phone"]);
+    }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task Resubmitting_a_form_does_not_farm_points_and_the_callback_makes_an_explained_mql_that_Prospects_receives(Provider provider)
+    {
+        var (_, host, content) = await hosts.GetAsync(provider);
+        var email = NewEmail("Ines.Moreau");
+        string? leadId = null;
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await TandemApi.SubmitJsonAsync(host.Anonymous, content.FormId, new { email });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            leadId = (await TandemApi.ReadJsonAsync(response))!.Str("leadId");
+        }
+        var farmed = await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{leadId}");
+        Assert.Equal("new", farmed.Str("status"));
+        Assert.False(farmed["callbackRequested"]!.GetValue<bool>());
+        var reason = Assert.Single(farmed["score"]!["reasons"]!.AsArray())!;
+        Assert.Equal("form-submitted", reason.Str("rule"));
+        Assert.Equal(10, farmed["score"]!["value"]!.GetValue<int>());
+        Assert.Empty(await TandemApi.ProspectsOfLeadAsync(host.Http, leadId!));
+
+        using var callback = await TandemApi.SubmitJsonAsync(host.Anonymous, content.FormId, new { email, phone = Spaced(NewMobile()), callback = true });
+        Assert.Equal(HttpStatusCode.Created, callback.StatusCode);
+
+        var mql = await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{leadId}");
+        Assert.Equal("mql", mql.Str("status"));
+        Assert.True(mql["callbackRequested"]!.GetValue<bool>());
+        var reasons = mql["score"]!["reasons"]!.AsArray();
+        Assert.Equal([("form-submitted", 10), ("callback-requested", 50)], reasons.Select(r => (r!.Str("rule"), r!["points"]!.GetValue<int>())));
+        Assert.Equal(60, mql["score"]!["value"]!.GetValue<int>());
+        Assert.Equal(reasons.Sum(r => r!["current"]!.GetValue<int>()), mql["score"]!["value"]!.GetValue<int>());
+        var qualified = Assert.Single(mql["statusHistory"]!.AsArray())!;
+        Assert.Equal(("new", "mql", "scoring"), (qualified.Str("from"), qualified.Str("to"), qualified.Str("by")));
+        Assert.Contains("threshold 50", qualified.Str("reason"));
+
+        var prospects = await Eventually.ValueAsync(() => TandemApi.ProspectsOfLeadAsync(host.Http, leadId!), p => p.Count > 0, Downstream,
+            _ => "Prospects has not received LeadQualified yet");
+        Assert.Single(prospects);
+    }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task Changing_the_mql_definition_is_recorded_and_qualifies_existing_leads_that_now_reach_it(Provider provider)
+    {
+        var (_, host, content) = await hosts.GetAsync(provider);
+        var original = await TandemApi.GetJsonAsync(host.Http, "/api/leads/mql-definition");
+        using var submitted = await TandemApi.SubmitJsonAsync(host.Anonymous, content.FormId, new { email = NewEmail("Noe.Garnier") });
+        var leadId = (await TandemApi.ReadJsonAsync(submitted))!.Str("leadId");
+        Assert.Equal("new", (await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{leadId}")).Str("status"));
+
+        try
+        {
+            using var bad = await host.Http.PutAsJsonAsync("/api/leads/mql-definition", new { threshold = 0, rules = new[] { new { rule = "coffee-drunk", points = 5 } } });
+            var errors = (await TandemApi.AssertProblemAsync(bad, HttpStatusCode.BadRequest, "validation"))["errors"]!.AsObject().Select(e => e.Key).ToList();
+            Assert.Contains("threshold", errors);
+            Assert.Contains("rules[0].rule", errors);
+
+            using var put = await host.Http.PutAsJsonAsync("/api/leads/mql-definition", new { threshold = 10 });
+            var changed = (await TandemApi.ReadJsonAsync(put))!;
+            Assert.True(put.StatusCode == HttpStatusCode.OK, put.Describe(changed.ToJsonString()));
+            Assert.True(changed["qualified"]!.GetValue<int>() >= 1);
+
+            var lead = await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{leadId}");
+            Assert.Equal("mql", lead.Str("status"));
+            Assert.False(lead["callbackRequested"]!.GetValue<bool>()); // qualified by score, never described as asking for a call
+            await Eventually.ValueAsync(() => TandemApi.ProspectsOfLeadAsync(host.Http, leadId), p => p.Count > 0, Downstream, _ => "no prospect yet");
+
+            var history = (await TandemApi.GetJsonAsync(host.Http, "/api/leads/mql-definition/history"))["items"]!.AsArray();
+            var latest = history[0]!;
+            Assert.Equal(10, latest["definition"]!["threshold"]!.GetValue<int>());
+            Assert.StartsWith("api-key:", latest.Str("changedBy"));
+            Assert.True(history.Count >= 2);
+        }
+        finally
+        {
+            using var restore = await host.Http.PutAsJsonAsync("/api/leads/mql-definition", original);
+            Assert.Equal(HttpStatusCode.OK, restore.StatusCode);
+        }
+    }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_rejection_needs_a_reason_and_shows_in_the_numbers_per_source(Provider provider)
+    {
+        var (_, host, _) = await hosts.GetAsync(provider);
+        var campaign = "salon-" + Unique();
+        var from = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var rejected = await TandemApi.PostCreatedAsync(host.Http, "/api/leads", new { email = NewEmail("a"), kind = "professional", source = new { channel = "event", campaignId = campaign } });
+        var won = await TandemApi.PostCreatedAsync(host.Http, "/api/leads", new { email = NewEmail("b"), kind = "professional", source = new { channel = "event", campaignId = campaign } });
+        await TandemApi.PostCreatedAsync(host.Http, "/api/leads", new { email = NewEmail("c"), kind = "professional", source = new { channel = "event", campaignId = campaign } });
+
+        using var noReason = await host.Http.PostAsJsonAsync($"/api/leads/{rejected}/reject", new { reason = " " });
+        Assert.Contains("reason", (await TandemApi.AssertProblemAsync(noReason, HttpStatusCode.BadRequest, "validation"))["errors"]!.AsObject().Select(e => e.Key));
+        using var reject = await host.Http.PostAsJsonAsync($"/api/leads/{rejected}/reject", new { reason = "Locataire, pas propriétaire" });
+        Assert.Equal(HttpStatusCode.OK, reject.StatusCode);
+        using var accept = await host.Http.PostAsync($"/api/leads/{won}/accept", null);
+        Assert.Equal(HttpStatusCode.OK, accept.StatusCode);
+        using var customer = await host.Http.PostAsync($"/api/leads/{won}/customer", null);
+        Assert.Equal(HttpStatusCode.OK, customer.StatusCode);
+        using var backwards = await host.Http.PostAsync($"/api/leads/{won}/accept", null);
+        await TandemApi.AssertProblemAsync(backwards, HttpStatusCode.Conflict, "conflict");
+
+        var lead = await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{rejected}");
+        Assert.Equal("rejected", lead.Str("status"));
+        Assert.Equal("Locataire, pas propriétaire", lead.Str("rejectionReason"));
+        Assert.StartsWith("api-key:", lead["statusHistory"]![0]!.Str("by"));
+
+        var to = DateTimeOffset.UtcNow.AddMinutes(1);
+        var numbers = await TandemApi.GetJsonAsync(host.Http,
+            $"/api/leads/numbers?from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}&campaignId={campaign}");
+        Assert.Equal((3, 0, 1, 1), (numbers["leads"]!.GetValue<int>(), numbers["mqls"]!.GetValue<int>(), numbers["rejected"]!.GetValue<int>(), numbers["customers"]!.GetValue<int>()));
+        var source = Assert.Single(numbers["bySource"]!.AsArray())!;
+        Assert.Equal(("event", campaign, 3, 1, 1), (source.Str("channel"), source.Str("campaignId"), source["leads"]!.GetValue<int>(),
+            source["rejected"]!.GetValue<int>(), source["won"]!.GetValue<int>()));
+
+        var timeline = (await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{rejected}/timeline")).AsArray();
+        Assert.Equal(["source", "status"], timeline.Select(t => t!.Str("type")));
+    }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_French_Excel_csv_imports_with_the_right_counts_and_per_row_errors(Provider provider)
+    {
+        var (_, host, _) = await hosts.GetAsync(provider);
+        var tag = Unique();
+        var known = $"deja.connu.{tag}@exemple.fr";
+        var knownId = await TandemApi.PostCreatedAsync(host.Http, "/api/leads", new { email = known, firstName = "Déjà", kind = "consumer", source = new { channel = "api" } });
+        var mobile = NewMobile();
+        var mobileB = NewMobile();
+        string Csv(string tag, string mobile) => string.Join("\r\n", new[]
+        {
+            "Prénom;Nom;E-mail;Téléphone;Société;Fonction;Code postal",
+            $"élodie;LEFÈVRE;Elodie.Lefevre.{tag}@Exemple.fr;{Spaced(mobile)};Œuvre Solaire;Gérante;75 001",
+            $"Jean-Pierre;de la fontaine;jp.{tag}@exemple.fr;;;\"Directeur\r\ncommercial; export\";69001",
+            $"Élodie;Lefèvre;ELODIE.LEFEVRE.{tag}@exemple.fr;;;;",          // duplicate inside the file (email in other case)
+            $";Lefèvre;;+33 (0){mobile[1..]};;;",                           // duplicate inside the file (phone)
+            $"Déjà;Connu;{known.ToUpperInvariant()};;Connu & Fils;;",       // duplicate of a lead in the database
+            "Bad;Row;pas-un-email;;;;",                                     // row 7: invalid email
+            "Nobody;Here;;;;;",                                             // row 8: no way to reach them
+            $"Paul;Faux;paul.{tag}@exemple.fr;12;;;",                       // invalid phone: kept as typed, flagged
+            ";;;;;;",                                                       // empty line: skipped
+        }) + "\r\n";
+
+        foreach (var (encoding, bytes) in new (string, byte[])[]
+        {
+            ("windows-1252", Encoding.GetEncoding(1252).GetBytes(Csv(tag, mobile))),
+            ("utf-8-bom", [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(Csv(tag + "b", mobileB))]),
+        })
+        {
+            var state = await ImportAsync(host, bytes, $"contacts-{encoding}.csv");
+            Assert.True(state.Str("status") == "completed", state.ToJsonString());
+            Assert.Equal(encoding, state.Str("encoding"));
+            Assert.Equal(";", state.Str("delimiter"));
+            Assert.Equal(8, state["rows"]!.GetValue<int>());
+            Assert.True((3, 3, 2) == (state["created"]!.GetValue<int>(), state["merged"]!.GetValue<int>(), state["rejected"]!.GetValue<int>()), state.ToJsonString());
+            Assert.Equal([(7, "email: not a valid email address."), (8, "No email address or phone number.")],
+                state["errors"]!.AsArray().Select(e => (e!["row"]!.GetValue<int>(), e!.Str("message"))));
+        }
+
+        var elodie = Assert.Single(await TandemApi.LeadsByEmailAsync(host.Http, $"elodie.lefevre.{tag}@exemple.fr"))!;
+        Assert.Equal(("Élodie", "Lefèvre", E164(mobile), "75001", "Œuvre Solaire"),
+            (elodie.Str("firstName"), elodie.Str("lastName"), elodie.Str("phone"), elodie.Str("postalCode"), elodie.Str("company")));
+        Assert.Equal(3, elodie["sources"]!.AsArray().Count(s => s!.Str("channel") == "event")); // the file's source, once per row
+        var jp = Assert.Single(await TandemApi.LeadsByEmailAsync(host.Http, $"jp.{tag}@exemple.fr"))!;
+        Assert.Equal(("Jean-Pierre", "de la Fontaine", "Directeur commercial; export"), (jp.Str("firstName"), jp.Str("lastName"), jp.Str("jobTitle")));
+        var paul = Assert.Single(await TandemApi.LeadsByEmailAsync(host.Http, $"paul.{tag}@exemple.fr"))!;
+        Assert.Equal((false, "12"), (paul["phoneValid"]!.GetValue<bool>(), paul.Str("phoneAsTyped")));
+        var connu = await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{knownId}");
+        Assert.Equal(("Déjà", "Connu", "Connu & Fils"), (connu.Str("firstName"), connu.Str("lastName"), connu.Str("company")));
+        Assert.Equal(2, connu["merges"]!.AsArray().Count); // once per file
+
+        using var missing = await host.Http.GetAsync("/api/leads/imports/no-such-import");
+        await TandemApi.AssertProblemAsync(missing, HttpStatusCode.NotFound, "not-found");
+        using var noFile = await host.Http.PostAsync("/api/leads/imports", new MultipartFormDataContent { { new StringContent("import"), "source" } });
+        Assert.Contains("file", (await TandemApi.AssertProblemAsync(noFile, HttpStatusCode.BadRequest, "validation"))["errors"]!.AsObject().Select(e => e.Key));
+        host.AssertNoErrorsLogged();
+    }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task Paging_outside_the_limits_is_a_400_naming_the_parameter(Provider provider)
+    {
+        var (_, host, _) = await hosts.GetAsync(provider);
+        using var size = await host.Http.GetAsync("/api/leads?pageSize=201");
+        Assert.Contains("pageSize", (await TandemApi.AssertProblemAsync(size, HttpStatusCode.BadRequest, "validation"))["errors"]!.AsObject().Select(e => e.Key));
+        using var page = await host.Http.GetAsync("/api/leads?page=0");
+        Assert.Contains("page", (await TandemApi.AssertProblemAsync(page, HttpStatusCode.BadRequest, "validation"))["errors"]!.AsObject().Select(e => e.Key));
+        var json = await TandemApi.GetJsonAsync(host.Http, "/api/leads?pageSize=200&stage=awareness&kind=consumer");
+        Assert.Equal(200, json["pageSize"]!.GetValue<int>());
+    }
+
+    private static async Task<JsonNode> ImportAsync(HostProcess host, byte[] bytes, string name)
+    {
+        using var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        using var form = new MultipartFormDataContent { { file, "file", name }, { new StringContent("event"), "source" } };
+        using var response = await host.Http.PostAsync("/api/leads/imports", form);
+        var started = (await TandemApi.ReadJsonAsync(response))!;
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, response.Describe(started.ToJsonString()));
+        var id = started.Str("id");
+        return await Eventually.ValueAsync(() => TandemApi.GetJsonAsync(host.Http, $"/api/leads/imports/{id}"),
+            s => s.Str("status") is "completed" or "failed", Downstream, s => s.ToJsonString());
+    }
+}
+
+/// <summary><c>tandem import leads FILE</c>: the same import as the API, in the terminal, on a fresh data folder.</summary>
+public sealed class LeadImportCliTests
+{
+    [Fact]
+    public async Task Import_leads_command_imports_a_file_prints_the_counts_and_leaves_the_file_alone()
+    {
+        await using var store = await TestStore.CreateAsync(Provider.Sqlite);
+        var file = Path.Combine(Path.GetTempPath(), $"tandem-cli-import-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, "First Name,Last Name,Email Address,Phone\nAnn,LEE,ann@exemple.fr,06 12 34 56 78\nAnn,Lee,ANN@exemple.fr,\nBob,Roe,not-an-email,\n");
+        try
+        {
+            var result = await HostCli.RunAsync(["import", "leads", file, "--source", "event", .. store.HostArgs]);
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Contains("completed: 3 rows (1 created, 1 merged, 1 rejected)", result.Output);
+            Assert.Contains("row 4: email: not a valid email address.", result.Output);
+            Assert.Contains("rows/s, peak RSS", result.Output);
+            Assert.Contains("delimiter ','", result.Output);
+            Assert.True(File.Exists(file), "the user's file is left where it was");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
