@@ -24,6 +24,12 @@ internal static class PluginEndpoints
             .WithTags("Platform")
             .WithSummary("The plugins found in the plugins folder, with their status, the reason when not active, and what they offer.");
 
+        // Authenticated endpoints a plugin declares (IApiEndpointHandler): the api group's authentication applies.
+        api.MapPost("/plugins/{pluginId}/{name}", HandleEndpointAsync)
+            .WithName("PostPluginEndpoint")
+            .WithTags("Plugins")
+            .WithSummary("An authenticated endpoint declared by a plugin (for example POST /api/plugins/badges/scans).");
+
         var hooks = root.MapGroup("/hooks").WithTags("Plugins").AllowAnonymous();
         // Two endpoints rather than one MapMethods: each OpenAPI operation needs its own id.
         hooks.MapGet("/{pluginId}/{name}", HandleWebhookAsync)
@@ -35,8 +41,16 @@ internal static class PluginEndpoints
         return hooks;
     }
 
-    internal static async Task<IResult> HandleWebhookAsync(
-        string pluginId, string name, HttpContext http, PluginCatalog catalog, PluginInvoker invoker, PluginOptions options)
+    internal static Task<IResult> HandleWebhookAsync(
+        string pluginId, string name, HttpContext http, PluginCatalog catalog, PluginInvoker invoker, PluginOptions options) =>
+        HandleAsync(pluginId, name, endpoint: false, http, catalog, invoker, options);
+
+    internal static Task<IResult> HandleEndpointAsync(
+        string pluginId, string name, HttpContext http, PluginCatalog catalog, PluginInvoker invoker, PluginOptions options) =>
+        HandleAsync(pluginId, name, endpoint: true, http, catalog, invoker, options);
+
+    private static async Task<IResult> HandleAsync(
+        string pluginId, string name, bool endpoint, HttpContext http, PluginCatalog catalog, PluginInvoker invoker, PluginOptions options)
     {
         var plugin = catalog.Find(pluginId);
         if (plugin is null)
@@ -45,8 +59,10 @@ internal static class PluginEndpoints
             // The reason may name files and exceptions: it is for administrators (GET /api/plugins), not for callers.
             return Problem(503, "plugin-inactive", "This plugin is not active.",
                 $"The plugin '{plugin.Id}' is {plugin.Status}; an administrator can see why in GET /api/plugins.");
-        if (!plugin.HasWebhook(name))
-            return Problem(404, "webhook-not-found", "No such webhook.", $"The plugin '{plugin.Id}' has no webhook named '{name}'.");
+        if (endpoint ? !plugin.HasEndpoint(name) : !plugin.HasWebhook(name))
+            return endpoint
+                ? Problem(404, "endpoint-not-found", "No such plugin endpoint.", $"The plugin '{plugin.Id}' has no endpoint named '{name}'.")
+                : Problem(404, "webhook-not-found", "No such webhook.", $"The plugin '{plugin.Id}' has no webhook named '{name}'.");
 
         var body = await ReadBodyAsync(http.Request, options.MaxWebhookBodyBytes, http.RequestAborted);
         if (body is null)
@@ -54,10 +70,12 @@ internal static class PluginEndpoints
                 $"Webhook bodies are limited to {options.MaxWebhookBodyBytes} bytes.");
 
         var request = ToWebhookRequest(http.Request, body, options.PublicBaseUrl);
-        var result = await invoker.InvokeAsync(plugin.Id, "webhook:" + name, async ct =>
+        var result = await invoker.InvokeAsync(plugin.Id, (endpoint ? "endpoint:" : "webhook:") + name, async ct =>
         {
             await using var scope = plugin.CreateScope();
-            return await PluginEntry.FindWebhook(scope.ServiceProvider, name).HandleAsync(request, ct);
+            return endpoint
+                ? await PluginEntry.FindEndpoint(scope.ServiceProvider, name).HandleAsync(request, ct)
+                : await PluginEntry.FindWebhook(scope.ServiceProvider, name).HandleAsync(request, ct);
         }, http.RequestAborted);
 
         switch (result.Failure)
