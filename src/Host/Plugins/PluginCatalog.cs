@@ -130,6 +130,7 @@ internal sealed partial class PluginCatalog(
                 Channels = loaded.Channels,
                 Webhooks = loaded.Webhooks,
                 Endpoints = loaded.Endpoints,
+                Polling = loaded.Polling,
                 Services = loaded.Services,
                 Assembly = loaded.Assembly,
                 Loader = loaded.Loader,
@@ -153,7 +154,7 @@ internal sealed partial class PluginCatalog(
     private sealed record Loaded(
         PluginLoader Loader, Assembly Assembly, ServiceProvider Services, IReadOnlyList<string> Capabilities,
         IReadOnlyList<string> LeadSources, IReadOnlyList<string> Channels, IReadOnlyList<string> Webhooks,
-        IReadOnlyList<string> Endpoints);
+        IReadOnlyList<string> Endpoints, IReadOnlyDictionary<string, TimeSpan> Polling);
 
     private async Task<Loaded> ActivateAsync(PluginManifest manifest, string folder, string assemblyPath)
     {
@@ -178,7 +179,7 @@ internal sealed partial class PluginCatalog(
 
             var dataDirectory = Path.Combine(options.DataDirectory, manifest.Id);
             System.IO.Directory.CreateDirectory(dataDirectory);
-            var context = new PluginContext(manifest.Id, configuration.GetSection($"Tandem:Plugins:{manifest.Id}"), dataDirectory);
+            var context = new PluginContext(manifest.Id, configuration.GetSection($"Tandem:Plugins:{manifest.Id}"), dataDirectory, options.PublicBaseUrl);
             var services = new ServiceCollection();
             AddHostServices(services, context);
             using (loader.EnterContextualReflection())
@@ -197,12 +198,14 @@ internal sealed partial class PluginCatalog(
             var channels = Names(scope.ServiceProvider.GetServices<IOutboundChannel>().Select(c => c.Channel), "channel", requireSlug: true);
             var webhooks = Names(scope.ServiceProvider.GetServices<IWebhookHandler>().Select(h => h.Name), "webhook", requireSlug: true);
             var endpoints = Names(scope.ServiceProvider.GetServices<IApiEndpointHandler>().Select(h => h.Name), "endpoint", requireSlug: true);
+            var polling = scope.ServiceProvider.GetServices<ILeadSource>().OfType<IPollingLeadSource>()
+                .ToDictionary(p => p.Name, p => p.Interval > TimeSpan.FromSeconds(10) ? p.Interval : TimeSpan.FromSeconds(10), StringComparer.Ordinal);
             var capabilities = (sources.Count > 0 ? ["leadSource"] : NoPlugins)
                 .Concat(channels.Select(c => "channel:" + c))
                 .Concat(webhooks.Select(w => "webhook:" + w))
                 .Concat(endpoints.Select(e => "endpoint:" + e))
                 .ToList();
-            return new Loaded(loader, assembly, provider, capabilities, sources, channels, webhooks, endpoints);
+            return new Loaded(loader, assembly, provider, capabilities, sources, channels, webhooks, endpoints, polling);
         }
         catch
         {
@@ -344,8 +347,9 @@ internal sealed partial class PluginCatalog(
 /// <summary>A plugin broke a rule of the contract while loading; the message is the reason shown to administrators.</summary>
 internal sealed class PluginLoadException(string message) : Exception(message);
 
-internal sealed class PluginContext(string pluginId, IConfiguration configuration, string dataDirectory) : IPluginContext
+internal sealed class PluginContext(string pluginId, IConfiguration configuration, string dataDirectory, Uri? publicBaseUrl = null) : IPluginContext
 {
+    public Uri? PublicBaseUrl { get; } = publicBaseUrl;
     public string PluginId { get; } = pluginId;
     public IConfiguration Configuration { get; } = configuration;
     public string DataDirectory { get; } = dataDirectory;

@@ -19,7 +19,12 @@ internal static class PluginEndpoints
     /// </summary>
     public static RouteGroupBuilder MapPluginEndpoints(this IEndpointRouteBuilder root, RouteGroupBuilder api)
     {
-        api.MapGet("/plugins", (PluginCatalog catalog) => catalog.Plugins.Select(PluginInfo.From).ToList())
+        api.MapGet("/plugins", async (PluginCatalog catalog, PluginInvoker invoker, CancellationToken cancellationToken) =>
+            {
+                // Health checks of active plugins run side by side, each under the invoker's time limit and circuit.
+                var health = await Task.WhenAll(catalog.Plugins.Select(p => CheckHealthAsync(p, invoker, cancellationToken)));
+                return catalog.Plugins.Select((p, i) => PluginInfo.From(p, health[i])).ToList();
+            })
             .WithName("ListPlugins")
             .WithTags("Platform")
             .WithSummary("The plugins found in the plugins folder, with their status, the reason when not active, and what they offer.");
@@ -94,6 +99,24 @@ internal static class PluginEndpoints
             default:
                 return Problem(502, "plugin-failed", "The plugin failed to handle the call.", result.Detail);
         }
+    }
+
+    private static async Task<PluginHealthInfo?> CheckHealthAsync(PluginEntry plugin, PluginInvoker invoker, CancellationToken cancellationToken)
+    {
+        if (!plugin.IsActive) return null;
+        var result = await invoker.InvokeAsync(plugin.Id, "health", async ct =>
+        {
+            await using var scope = plugin.CreateScope();
+            var checks = scope.ServiceProvider.GetServices<IPluginHealthCheck>().ToList();
+            var problems = new List<string>();
+            foreach (var check in checks)
+            {
+                var answer = await check.CheckAsync(ct);
+                if (!answer.Healthy) problems.Add(answer.Detail ?? "Unhealthy.");
+            }
+            return checks.Count == 0 ? null : new PluginHealthInfo(problems.Count == 0, problems.Count == 0 ? null : string.Join(" ", problems));
+        }, cancellationToken);
+        return result.Succeeded ? result.Value : new PluginHealthInfo(false, result.Detail);
     }
 
     /// <summary>Reads the raw body, or null when it is larger than <paramref name="limit"/>.</summary>
@@ -175,8 +198,12 @@ internal static class PluginEndpoints
 }
 
 /// <summary>One plugin in <c>GET /api/plugins</c>.</summary>
-internal sealed record PluginInfo(string Id, string Name, string? Version, string Status, string? Reason, IReadOnlyList<string> Capabilities)
+internal sealed record PluginInfo(
+    string Id, string Name, string? Version, string Status, string? Reason, IReadOnlyList<string> Capabilities, PluginHealthInfo? Health)
 {
-    public static PluginInfo From(PluginEntry entry) =>
-        new(entry.Id, entry.Name, entry.Version, entry.Status.ToString(), entry.Reason, entry.Capabilities);
+    public static PluginInfo From(PluginEntry entry, PluginHealthInfo? health) =>
+        new(entry.Id, entry.Name, entry.Version, entry.Status.ToString(), entry.Reason, entry.Capabilities, health);
 }
+
+/// <summary>What an active plugin's health checks said (null in the listing when it has none).</summary>
+internal sealed record PluginHealthInfo(bool Healthy, string? Detail);

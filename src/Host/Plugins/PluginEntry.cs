@@ -46,6 +46,9 @@ internal sealed class PluginEntry
     public IReadOnlyList<string> Webhooks { get; init; } = [];
     public IReadOnlyList<string> Endpoints { get; init; } = [];
 
+    /// <summary>The polling lead sources (<see cref="IPollingLeadSource"/>) by name, with their interval (10 s at least).</summary>
+    public IReadOnlyDictionary<string, TimeSpan> Polling { get; init; } = new Dictionary<string, TimeSpan>();
+
     /// <summary>The plugin's own service provider (null unless active). Resolve its services in a scope per call,
     /// through <see cref="PluginInvoker"/>.</summary>
     internal ServiceProvider? Services { get; init; }
