@@ -54,7 +54,7 @@ internal static partial class Cli
         }));
         root.Subcommands.Add(new Command("modules", "Inspect modules (switch one off with --Tandem:Modules:<Name>:Enabled=false).") { modulesList });
 
-        var pluginsList = new Command("list", "Load the plugins folder and show each plugin's status (Active, Disabled, Incompatible, Failed) and why.");
+        var pluginsList = new Command("list", "Load the plugins folder and show each plugin's status (Active, Disabled, Incompatible, Failed, Unconfigured) and why.");
         Configurable(pluginsList, (parse, rest, ct) => WithApp(rest, app => Task.FromResult(Plugins.PluginListing.Run(app.Services, Console.Out))));
         root.Subcommands.Add(new Command("plugins", "Inspect channel plugins.") { pluginsList });
 

@@ -32,6 +32,25 @@ public sealed record OutboundMessage
 
     /// <summary>Message text, or the instructions for a call.</summary>
     public string? Body { get; init; }
+
+    /// <summary>The sender's address on this channel (the rep's mailbox, the caller id); null: the channel's default
+    /// from its settings. Since 1.1.</summary>
+    public string? From { get; init; }
+
+    /// <summary>The sender's name as the recipient sees it (<c>"Jeanne Martin"</c>); null: none or the channel's
+    /// default. Since 1.1.</summary>
+    public string? FromDisplayName { get; init; }
+
+    /// <summary>Where replies should go, when not to <see cref="From"/>. Since 1.1.</summary>
+    public string? ReplyTo { get; init; }
+
+    /// <summary>A one-click unsubscribe address for this recipient (an e-mail channel sends it as RFC 8058
+    /// <c>List-Unsubscribe</c> with <c>List-Unsubscribe-Post: List-Unsubscribe=One-Click</c>). Since 1.1.</summary>
+    public Uri? UnsubscribeUrl { get; init; }
+
+    /// <summary>Extra protocol headers to send as they are (for example <c>X-Campaign</c>); a channel ignores those it
+    /// cannot carry. Never put secrets here. Since 1.1.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 }
 
 /// <summary>What became of an <see cref="OutboundMessage"/>.</summary>

@@ -38,4 +38,9 @@ public interface IPluginContext
     /// <summary>An absolute path to a directory that belongs to this plugin alone, for files it keeps between runs.
     /// The host creates it before <see cref="ITandemPlugin.ConfigureServices"/> is called.</summary>
     string DataDirectory { get; }
+
+    /// <summary>The public address providers call (<c>Tandem:PublicBaseUrl</c>, for example
+    /// <c>https://crm.example.com</c>), to build callback URLs such as <c>{PublicBaseUrl}/hooks/{PluginId}/status</c>;
+    /// null when not configured. Since 1.1 (a host built on 1.0 answers null).</summary>
+    Uri? PublicBaseUrl => null;
 }

@@ -71,6 +71,14 @@ public sealed record InboundLead
 
     /// <summary>When the person gave their details, with offset.</summary>
     public required DateTimeOffset OccurredAt { get; init; }
+
+    /// <summary>The acquisition channel to record as the lead's source (<c>event</c>, <c>social</c>, <c>paid</c>...,
+    /// as the API's campaign channels); null: <c>plugin</c>. Since 1.1.</summary>
+    public string? SourceChannel { get; init; }
+
+    /// <summary>The Tandem campaign the lead is attributed to (for example the trade show's campaign); null: none.
+    /// Since 1.1.</summary>
+    public string? CampaignId { get; init; }
 }
 
 /// <summary>One consent choice made by a lead.</summary>
@@ -110,4 +118,21 @@ public sealed record LeadSubmissionResult
 
     /// <summary>Why the lead was rejected, in words a person understands; null otherwise.</summary>
     public string? Error { get; init; }
+}
+
+/// <summary>
+/// A lead source that fetches from its provider on a schedule (since 1.1): the host calls <see cref="PollAsync"/>
+/// once soon after start-up (a backfill, when the plugin keeps no cursor yet) and then every <see cref="Interval"/>,
+/// under the same time limit and circuit breaker as any call into the plugin. Keep the cursor in
+/// <see cref="IPluginState"/> so that a restart resumes where the last poll ended.
+/// </summary>
+public interface IPollingLeadSource : ILeadSource
+{
+    /// <summary>How long to wait between two polls.</summary>
+    TimeSpan Interval { get; }
+
+    /// <summary>Fetches what is new since the last poll and hands it to <see cref="ILeadSink"/>.</summary>
+    /// <param name="cancellationToken">Cancelled when the host stops or gives up on the call.</param>
+    /// <returns>How many leads were handed over.</returns>
+    ValueTask<int> PollAsync(CancellationToken cancellationToken);
 }

@@ -189,9 +189,11 @@ public static class ArchitectureRules
     private static IEnumerable<IType> GenericArgumentTypes(IEnumerable<GenericArgument> arguments) =>
         arguments.SelectMany(a => new[] { a.Type }.Concat(GenericArgumentTypes(a.GenericArguments)));
 
-    /// <summary>Whether the type's assembly has a simple name matching one of the (regex) patterns.</summary>
+    /// <summary>Whether the type's assembly has a simple name matching one of the (regex) patterns. A generic
+    /// parameter has no assembly (those of the compiler's own helpers, such as the inline arrays behind a
+    /// <c>params ReadOnlySpan</c> call, appear as dependencies): it depends on nothing and is allowed.</summary>
     public static bool IsInAssembly(IType type, IEnumerable<string> namePatterns) =>
-        Regex.IsMatch(type.Assembly.Name, AnyAssembly(namePatterns));
+        type.Assembly is null || Regex.IsMatch(type.Assembly.Name, AnyAssembly(namePatterns));
 
     /// <summary>The Mediator.Abstractions package's assembly is named "Mediator".</summary>
     public const string MediatorAbstractions = "Mediator";

@@ -25,7 +25,8 @@ internal sealed class PluginLeadSink(IServiceScopeFactory scopes) : ILeadSink
             var detail = lead.CollectedIndirectly ? $"{lead.SourceDetail} (collected indirectly: inform at first contact)".Trim() : lead.SourceDetail;
             var result = await sender.Send(new CaptureLead(
                 lead.Email, lead.Phone, lead.FirstName, lead.LastName, lead.Company, lead.JobTitle, null, lead.Kind,
-                new LeadSource("plugin", Detail: string.IsNullOrEmpty(detail) ? pluginId : $"{pluginId}: {detail}", Reference: reference),
+                new LeadSource(string.IsNullOrWhiteSpace(lead.SourceChannel) ? "plugin" : lead.SourceChannel, CampaignId: lead.CampaignId,
+                    Detail: string.IsNullOrEmpty(detail) ? pluginId : $"{pluginId}: {detail}", Reference: reference),
                 lead.Consents.Select(c => new Modules.Leads.Contracts.LeadConsent(c.Purpose, c.Granted, c.Text, reference)).ToList(),
                 lead.CallbackRequested), cancellationToken);
             return new LeadSubmissionResult

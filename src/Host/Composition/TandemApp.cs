@@ -60,6 +60,8 @@ public static class TandemApp
         services.AddSingleton<ApiKeyUsage>();
         services.AddSingleton<FailedAuthenticationLimiter>();
         services.AddSingleton<Tandem.Plugins.Abstractions.ILeadSink, PluginLeadSink>();
+        services.AddSingleton<Tandem.Plugins.Abstractions.IChannelEventSink, PluginChannelEventSink>();
+        services.AddSingleton<IPluginStateStore, DatabasePluginStateStore>();
         services.AddTandemPlugins(configuration);
 
         services.AddMediator((MediatorOptions options) =>

@@ -18,15 +18,25 @@ internal sealed class ApiKey
     public DateTimeOffset? LastUsedAt { get; set; }
 }
 
-/// <summary>The host's own data (API keys). Same conventions as a module: own file or schema, own migrations.</summary>
+/// <summary>One value of a plugin's durable key/value state (<c>IPluginState</c>).</summary>
+internal sealed class PluginStateEntry
+{
+    public required string PluginId { get; init; }
+    public required string Key { get; init; }
+    public required string Value { get; set; }
+}
+
+/// <summary>The host's own data (API keys, plugin state). Same conventions as a module: own file or schema, own migrations.</summary>
 internal class PlatformDbContext(DbContextOptions options) : ModuleDbContext(options)
 {
     public const string ModuleName = "Platform";
     public override string Module => ModuleName;
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<PluginStateEntry> PluginStates => Set<PluginStateEntry>();
 
-    protected override void OnModuleModelCreating(ModelBuilder modelBuilder) =>
+    protected override void OnModuleModelCreating(ModelBuilder modelBuilder)
+    {
         modelBuilder.Entity<ApiKey>(b =>
         {
             b.HasKey(x => x.Id);
@@ -35,6 +45,14 @@ internal class PlatformDbContext(DbContextOptions options) : ModuleDbContext(opt
             b.Property(x => x.Name).HasMaxLength(100);
             b.Property(x => x.Role).HasMaxLength(20);
         });
+        modelBuilder.Entity<PluginStateEntry>(b =>
+        {
+            b.ToTable("PluginStates");
+            b.HasKey(x => new { x.PluginId, x.Key });
+            b.Property(x => x.PluginId).HasMaxLength(63);
+            b.Property(x => x.Key).HasMaxLength(200);
+        });
+    }
 }
 
 internal sealed class SqlitePlatformDbContext(DbContextOptions<SqlitePlatformDbContext> options) : PlatformDbContext(options);

@@ -129,10 +129,16 @@ internal sealed partial class PluginCatalog(
                 LeadSources = loaded.LeadSources,
                 Channels = loaded.Channels,
                 Webhooks = loaded.Webhooks,
+                Endpoints = loaded.Endpoints,
+                Polling = loaded.Polling,
                 Services = loaded.Services,
                 Assembly = loaded.Assembly,
                 Loader = loaded.Loader,
             };
+        }
+        catch (PluginSettingsException unconfigured)
+        {
+            return Stop(PluginStatus.Unconfigured, unconfigured.Message);
         }
         catch (TimeoutException)
         {
@@ -147,7 +153,8 @@ internal sealed partial class PluginCatalog(
 
     private sealed record Loaded(
         PluginLoader Loader, Assembly Assembly, ServiceProvider Services, IReadOnlyList<string> Capabilities,
-        IReadOnlyList<string> LeadSources, IReadOnlyList<string> Channels, IReadOnlyList<string> Webhooks);
+        IReadOnlyList<string> LeadSources, IReadOnlyList<string> Channels, IReadOnlyList<string> Webhooks,
+        IReadOnlyList<string> Endpoints, IReadOnlyDictionary<string, TimeSpan> Polling);
 
     private async Task<Loaded> ActivateAsync(PluginManifest manifest, string folder, string assemblyPath)
     {
@@ -172,7 +179,7 @@ internal sealed partial class PluginCatalog(
 
             var dataDirectory = Path.Combine(options.DataDirectory, manifest.Id);
             System.IO.Directory.CreateDirectory(dataDirectory);
-            var context = new PluginContext(manifest.Id, configuration.GetSection($"Tandem:Plugins:{manifest.Id}"), dataDirectory);
+            var context = new PluginContext(manifest.Id, configuration.GetSection($"Tandem:Plugins:{manifest.Id}"), dataDirectory, options.PublicBaseUrl);
             var services = new ServiceCollection();
             AddHostServices(services, context);
             using (loader.EnterContextualReflection())
@@ -184,16 +191,21 @@ internal sealed partial class PluginCatalog(
                 }
             }
 
+            BindSettings(services, context);
             provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
             await using var scope = provider.CreateAsyncScope();
             var sources = Names(scope.ServiceProvider.GetServices<ILeadSource>().Select(s => s.Name), "lead source", requireSlug: false);
             var channels = Names(scope.ServiceProvider.GetServices<IOutboundChannel>().Select(c => c.Channel), "channel", requireSlug: true);
             var webhooks = Names(scope.ServiceProvider.GetServices<IWebhookHandler>().Select(h => h.Name), "webhook", requireSlug: true);
+            var endpoints = Names(scope.ServiceProvider.GetServices<IApiEndpointHandler>().Select(h => h.Name), "endpoint", requireSlug: true);
+            var polling = scope.ServiceProvider.GetServices<ILeadSource>().OfType<IPollingLeadSource>()
+                .ToDictionary(p => p.Name, p => p.Interval > TimeSpan.FromSeconds(10) ? p.Interval : TimeSpan.FromSeconds(10), StringComparer.Ordinal);
             var capabilities = (sources.Count > 0 ? ["leadSource"] : NoPlugins)
                 .Concat(channels.Select(c => "channel:" + c))
                 .Concat(webhooks.Select(w => "webhook:" + w))
+                .Concat(endpoints.Select(e => "endpoint:" + e))
                 .ToList();
-            return new Loaded(loader, assembly, provider, capabilities, sources, channels, webhooks);
+            return new Loaded(loader, assembly, provider, capabilities, sources, channels, webhooks, endpoints, polling);
         }
         catch
         {
@@ -218,6 +230,44 @@ internal sealed partial class PluginCatalog(
         return list;
     }
 
+    /// <summary>
+    /// Binds each settings class a plugin declared (<see cref="PluginServiceCollectionExtensions.AddPluginSettings{TSettings}"/>)
+    /// from <c>Tandem:Plugins:{id}</c>, validates it and registers the bound instance. Any problem (a missing secret, a
+    /// value that cannot be read) stops the plugin with status Unconfigured and the problems as the reason.
+    /// </summary>
+    private static void BindSettings(ServiceCollection services, PluginContext context)
+    {
+        var registrations = services
+            .Where(d => d.ServiceType == typeof(PluginSettingsRegistration) && d.ImplementationInstance is PluginSettingsRegistration)
+            .Select(d => (PluginSettingsRegistration)d.ImplementationInstance!)
+            .DistinctBy(r => r.SettingsType)
+            .ToList();
+        var problems = new List<string>();
+        foreach (var registration in registrations)
+        {
+            var instance = Activator.CreateInstance(registration.SettingsType)
+                ?? throw new PluginLoadException($"The settings class {registration.SettingsType.Name} cannot be created.");
+            try
+            {
+                context.Configuration.Bind(instance);
+            }
+            catch (InvalidOperationException e)
+            {
+                // The binder names the key and the value's type; the value itself may be a secret and is not quoted.
+                problems.Add(StripValue(e.Message));
+                continue;
+            }
+            problems.AddRange(((IPluginSettings)instance).Validate().Where(p => !string.IsNullOrWhiteSpace(p)));
+            services.AddSingleton(registration.SettingsType, instance);
+        }
+        if (problems.Count > 0)
+            throw new PluginSettingsException($"Settings under Tandem:Plugins:{context.PluginId} are incomplete: {string.Join(" ", problems)}");
+    }
+
+    /// <summary>"Failed to convert configuration value 'secret' at 'Tandem:Plugins:x:Port' to type 'System.Int32'." without the value.</summary>
+    private static string StripValue(string message) =>
+        System.Text.RegularExpressions.Regex.Replace(message, "value '[^']*' at", "value at");
+
     /// <summary>What the host lends to each plugin's own container.</summary>
     private void AddHostServices(IServiceCollection services, PluginContext context)
     {
@@ -231,6 +281,10 @@ internal sealed partial class PluginCatalog(
         // No ILeadSink in the host (Leads not wired): nothing is registered, and a plugin that needs one fails to load.
         if (isService?.IsService(typeof(ILeadSink)) == true)
             services.AddSingleton<ILeadSink>(new HostLeadSink(context.PluginId, hostServices.GetRequiredService<IServiceScopeFactory>()));
+        if (isService?.IsService(typeof(IChannelEventSink)) == true)
+            services.AddSingleton<IChannelEventSink>(new HostChannelEventSink(context.PluginId, hostServices.GetRequiredService<IServiceScopeFactory>()));
+        services.AddSingleton<IPluginState>(new PluginState(context.PluginId,
+            hostServices.GetService<IPluginStateStore>() ?? new FilePluginStateStore(options.DataDirectory)));
         if (isService?.IsService(typeof(IHttpClientFactory)) == true)
             services.AddSingleton(_ => hostServices.GetRequiredService<IHttpClientFactory>());
     }
@@ -293,8 +347,9 @@ internal sealed partial class PluginCatalog(
 /// <summary>A plugin broke a rule of the contract while loading; the message is the reason shown to administrators.</summary>
 internal sealed class PluginLoadException(string message) : Exception(message);
 
-internal sealed class PluginContext(string pluginId, IConfiguration configuration, string dataDirectory) : IPluginContext
+internal sealed class PluginContext(string pluginId, IConfiguration configuration, string dataDirectory, Uri? publicBaseUrl = null) : IPluginContext
 {
+    public Uri? PublicBaseUrl { get; } = publicBaseUrl;
     public string PluginId { get; } = pluginId;
     public IConfiguration Configuration { get; } = configuration;
     public string DataDirectory { get; } = dataDirectory;
@@ -315,6 +370,22 @@ internal sealed class HostLeadSink(string pluginId, IServiceScopeFactory hostSco
         return await scope.ServiceProvider.GetRequiredService<ILeadSink>().SubmitAsync(lead, cancellationToken);
     }
 }
+
+/// <summary>The <see cref="IChannelEventSink"/> a plugin gets: each event goes to the host's own sink, resolved in a
+/// fresh host scope, with <see cref="PluginCallContext.PluginId"/> set to the reporting plugin.</summary>
+internal sealed class HostChannelEventSink(string pluginId, IServiceScopeFactory hostScopes) : IChannelEventSink
+{
+    public async ValueTask<ChannelEventOutcome> ReportAsync(ChannelEvent channelEvent, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channelEvent);
+        using var call = PluginCallContext.Enter(pluginId);
+        await using var scope = hostScopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IChannelEventSink>().ReportAsync(channelEvent, cancellationToken);
+    }
+}
+
+/// <summary>A required setting of a plugin is missing or wrong; the message is the reason shown to administrators.</summary>
+internal sealed class PluginSettingsException(string message) : Exception(message);
 
 /// <summary>The plugin on whose behalf the host is running the current call (flows with async code), or null.</summary>
 internal static class PluginCallContext

@@ -19,10 +19,21 @@ internal static class PluginEndpoints
     /// </summary>
     public static RouteGroupBuilder MapPluginEndpoints(this IEndpointRouteBuilder root, RouteGroupBuilder api)
     {
-        api.MapGet("/plugins", (PluginCatalog catalog) => catalog.Plugins.Select(PluginInfo.From).ToList())
+        api.MapGet("/plugins", async (PluginCatalog catalog, PluginInvoker invoker, CancellationToken cancellationToken) =>
+            {
+                // Health checks of active plugins run side by side, each under the invoker's time limit and circuit.
+                var health = await Task.WhenAll(catalog.Plugins.Select(p => CheckHealthAsync(p, invoker, cancellationToken)));
+                return catalog.Plugins.Select((p, i) => PluginInfo.From(p, health[i])).ToList();
+            })
             .WithName("ListPlugins")
             .WithTags("Platform")
             .WithSummary("The plugins found in the plugins folder, with their status, the reason when not active, and what they offer.");
+
+        // Authenticated endpoints a plugin declares (IApiEndpointHandler): the api group's authentication applies.
+        api.MapPost("/plugins/{pluginId}/{name}", HandleEndpointAsync)
+            .WithName("PostPluginEndpoint")
+            .WithTags("Plugins")
+            .WithSummary("An authenticated endpoint declared by a plugin (for example POST /api/plugins/badges/scans).");
 
         var hooks = root.MapGroup("/hooks").WithTags("Plugins").AllowAnonymous();
         // Two endpoints rather than one MapMethods: each OpenAPI operation needs its own id.
@@ -35,8 +46,16 @@ internal static class PluginEndpoints
         return hooks;
     }
 
-    internal static async Task<IResult> HandleWebhookAsync(
-        string pluginId, string name, HttpContext http, PluginCatalog catalog, PluginInvoker invoker, PluginOptions options)
+    internal static Task<IResult> HandleWebhookAsync(
+        string pluginId, string name, HttpContext http, PluginCatalog catalog, PluginInvoker invoker, PluginOptions options) =>
+        HandleAsync(pluginId, name, endpoint: false, http, catalog, invoker, options);
+
+    internal static Task<IResult> HandleEndpointAsync(
+        string pluginId, string name, HttpContext http, PluginCatalog catalog, PluginInvoker invoker, PluginOptions options) =>
+        HandleAsync(pluginId, name, endpoint: true, http, catalog, invoker, options);
+
+    private static async Task<IResult> HandleAsync(
+        string pluginId, string name, bool endpoint, HttpContext http, PluginCatalog catalog, PluginInvoker invoker, PluginOptions options)
     {
         var plugin = catalog.Find(pluginId);
         if (plugin is null)
@@ -45,8 +64,10 @@ internal static class PluginEndpoints
             // The reason may name files and exceptions: it is for administrators (GET /api/plugins), not for callers.
             return Problem(503, "plugin-inactive", "This plugin is not active.",
                 $"The plugin '{plugin.Id}' is {plugin.Status}; an administrator can see why in GET /api/plugins.");
-        if (!plugin.HasWebhook(name))
-            return Problem(404, "webhook-not-found", "No such webhook.", $"The plugin '{plugin.Id}' has no webhook named '{name}'.");
+        if (endpoint ? !plugin.HasEndpoint(name) : !plugin.HasWebhook(name))
+            return endpoint
+                ? Problem(404, "endpoint-not-found", "No such plugin endpoint.", $"The plugin '{plugin.Id}' has no endpoint named '{name}'.")
+                : Problem(404, "webhook-not-found", "No such webhook.", $"The plugin '{plugin.Id}' has no webhook named '{name}'.");
 
         var body = await ReadBodyAsync(http.Request, options.MaxWebhookBodyBytes, http.RequestAborted);
         if (body is null)
@@ -54,10 +75,12 @@ internal static class PluginEndpoints
                 $"Webhook bodies are limited to {options.MaxWebhookBodyBytes} bytes.");
 
         var request = ToWebhookRequest(http.Request, body, options.PublicBaseUrl);
-        var result = await invoker.InvokeAsync(plugin.Id, "webhook:" + name, async ct =>
+        var result = await invoker.InvokeAsync(plugin.Id, (endpoint ? "endpoint:" : "webhook:") + name, async ct =>
         {
             await using var scope = plugin.CreateScope();
-            return await PluginEntry.FindWebhook(scope.ServiceProvider, name).HandleAsync(request, ct);
+            return endpoint
+                ? await PluginEntry.FindEndpoint(scope.ServiceProvider, name).HandleAsync(request, ct)
+                : await PluginEntry.FindWebhook(scope.ServiceProvider, name).HandleAsync(request, ct);
         }, http.RequestAborted);
 
         switch (result.Failure)
@@ -76,6 +99,24 @@ internal static class PluginEndpoints
             default:
                 return Problem(502, "plugin-failed", "The plugin failed to handle the call.", result.Detail);
         }
+    }
+
+    private static async Task<PluginHealthInfo?> CheckHealthAsync(PluginEntry plugin, PluginInvoker invoker, CancellationToken cancellationToken)
+    {
+        if (!plugin.IsActive) return null;
+        var result = await invoker.InvokeAsync(plugin.Id, "health", async ct =>
+        {
+            await using var scope = plugin.CreateScope();
+            var checks = scope.ServiceProvider.GetServices<IPluginHealthCheck>().ToList();
+            var problems = new List<string>();
+            foreach (var check in checks)
+            {
+                var answer = await check.CheckAsync(ct);
+                if (!answer.Healthy) problems.Add(answer.Detail ?? "Unhealthy.");
+            }
+            return checks.Count == 0 ? null : new PluginHealthInfo(problems.Count == 0, problems.Count == 0 ? null : string.Join(" ", problems));
+        }, cancellationToken);
+        return result.Succeeded ? result.Value : new PluginHealthInfo(false, result.Detail);
     }
 
     /// <summary>Reads the raw body, or null when it is larger than <paramref name="limit"/>.</summary>
@@ -157,8 +198,12 @@ internal static class PluginEndpoints
 }
 
 /// <summary>One plugin in <c>GET /api/plugins</c>.</summary>
-internal sealed record PluginInfo(string Id, string Name, string? Version, string Status, string? Reason, IReadOnlyList<string> Capabilities)
+internal sealed record PluginInfo(
+    string Id, string Name, string? Version, string Status, string? Reason, IReadOnlyList<string> Capabilities, PluginHealthInfo? Health)
 {
-    public static PluginInfo From(PluginEntry entry) =>
-        new(entry.Id, entry.Name, entry.Version, entry.Status.ToString(), entry.Reason, entry.Capabilities);
+    public static PluginInfo From(PluginEntry entry, PluginHealthInfo? health) =>
+        new(entry.Id, entry.Name, entry.Version, entry.Status.ToString(), entry.Reason, entry.Capabilities, health);
 }
+
+/// <summary>What an active plugin's health checks said (null in the listing when it has none).</summary>
+internal sealed record PluginHealthInfo(bool Healthy, string? Detail);

@@ -18,6 +18,10 @@ internal enum PluginStatus
 
     /// <summary>Its manifest, assembly or services are broken; the reason says how.</summary>
     Failed,
+
+    /// <summary>Loaded, but a required setting (a secret, a provider address) is missing or wrong; the reason names
+    /// the keys under <c>Tandem:Plugins:&lt;id&gt;</c>. Not in use until configured and restarted.</summary>
+    Unconfigured,
 }
 
 /// <summary>One plugin as the catalog sees it. Only an <see cref="PluginStatus.Active"/> plugin has services.</summary>
@@ -40,6 +44,10 @@ internal sealed class PluginEntry
     public IReadOnlyList<string> LeadSources { get; init; } = [];
     public IReadOnlyList<string> Channels { get; init; } = [];
     public IReadOnlyList<string> Webhooks { get; init; } = [];
+    public IReadOnlyList<string> Endpoints { get; init; } = [];
+
+    /// <summary>The polling lead sources (<see cref="IPollingLeadSource"/>) by name, with their interval (10 s at least).</summary>
+    public IReadOnlyDictionary<string, TimeSpan> Polling { get; init; } = new Dictionary<string, TimeSpan>();
 
     /// <summary>The plugin's own service provider (null unless active). Resolve its services in a scope per call,
     /// through <see cref="PluginInvoker"/>.</summary>
@@ -54,6 +62,8 @@ internal sealed class PluginEntry
 
     public bool HasWebhook(string name) => Webhooks.Contains(name, StringComparer.Ordinal);
 
+    public bool HasEndpoint(string name) => Endpoints.Contains(name, StringComparer.Ordinal);
+
     public bool HasChannel(string channel) => Channels.Contains(channel, StringComparer.Ordinal);
 
     /// <summary>A scope of the plugin's own container, for one call.</summary>
@@ -62,6 +72,9 @@ internal sealed class PluginEntry
 
     public static IWebhookHandler FindWebhook(IServiceProvider scope, string name) =>
         scope.GetServices<IWebhookHandler>().First(h => h.Name == name);
+
+    public static IApiEndpointHandler FindEndpoint(IServiceProvider scope, string name) =>
+        scope.GetServices<IApiEndpointHandler>().First(h => h.Name == name);
 
     public static IOutboundChannel FindChannel(IServiceProvider scope, string channel) =>
         scope.GetServices<IOutboundChannel>().First(c => c.Channel == channel);

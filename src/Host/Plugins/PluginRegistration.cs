@@ -20,6 +20,8 @@ internal static class PluginRegistration
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PluginInvoker>();
         services.AddSingleton<PluginChannels>();
+        services.AddSingleton<PluginPoller>();
+        services.AddHostedService(sp => sp.GetRequiredService<PluginPoller>());
         return services;
     }
 

@@ -4,6 +4,10 @@ namespace Tandem.Plugins.Tests.Infrastructure;
 internal static class Built
 {
     public const string Sample = "Tandem.Plugins.Sample";
+    public const string Telephony = "Tandem.Plugins.Telephony";
+    public const string LinkedIn = "Tandem.Plugins.LinkedIn";
+    public const string Badges = "Tandem.Plugins.Badges";
+    public const string Email = "Tandem.Plugins.Email";
     public const string Good = "Tandem.Fixtures.Plugins.Good";
     public const string Flaky = "Tandem.Fixtures.Plugins.Flaky";
     public const string ThrowsOnConfigure = "Tandem.Fixtures.Plugins.ThrowsOnConfigure";

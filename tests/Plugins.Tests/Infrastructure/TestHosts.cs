@@ -43,7 +43,8 @@ internal sealed class PluginHost : IAsyncDisposable
     public PluginCatalog Catalog => Services.GetRequiredService<PluginCatalog>();
     public PluginInvoker Invoker => Services.GetRequiredService<PluginInvoker>();
 
-    public static PluginHost Start(PluginFolder folder, IDictionary<string, string?>? settings = null, ILeadSink? leadSink = null)
+    public static PluginHost Start(
+        PluginFolder folder, IDictionary<string, string?>? settings = null, ILeadSink? leadSink = null, IChannelEventSink? events = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(TestSettings.For(folder, settings)).Build();
         var logs = new LogCollector();
@@ -52,6 +53,7 @@ internal sealed class PluginHost : IAsyncDisposable
         services.AddLogging(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
         services.AddSingleton<TimeProvider>(time);
         if (leadSink is not null) services.AddSingleton(leadSink);
+        if (events is not null) services.AddSingleton(events);
         services.AddTandemPlugins(configuration);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         provider.LoadTandemPlugins();
@@ -81,7 +83,8 @@ internal sealed class WebPluginHost : IAsyncDisposable
     public LogCollector Logs { get; }
     public Uri BaseAddress => Client.BaseAddress!;
 
-    public static async Task<WebPluginHost> StartAsync(PluginFolder folder, IDictionary<string, string?>? settings = null, ILeadSink? leadSink = null)
+    public static async Task<WebPluginHost> StartAsync(
+        PluginFolder folder, IDictionary<string, string?>? settings = null, ILeadSink? leadSink = null, IChannelEventSink? events = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -91,6 +94,7 @@ internal sealed class WebPluginHost : IAsyncDisposable
         var time = new FakeTimeProvider(TestSettings.Start);
         builder.Services.AddSingleton<TimeProvider>(time);
         if (leadSink is not null) builder.Services.AddSingleton(leadSink);
+        if (events is not null) builder.Services.AddSingleton(events);
         builder.Services.AddProblemDetails();
         builder.Services.AddTandemPlugins(builder.Configuration);
 

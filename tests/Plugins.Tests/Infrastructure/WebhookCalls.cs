@@ -18,16 +18,21 @@ internal static class WebhookCalls
     public static Task<Answer> CallAsync(PluginHost host, string pluginId, string name, string body = "") =>
         Start(host, pluginId, name, body).CompleteAsync();
 
-    public static Pending Start(PluginHost host, string pluginId, string name, string body = "")
+    public static Pending Start(
+        PluginHost host, string pluginId, string name, string body = "", string? contentType = null,
+        IDictionary<string, string>? headers = null, string method = "POST", string? query = null, bool endpoint = false)
     {
         var http = new DefaultHttpContext { RequestServices = host.Services };
-        http.Request.Method = "POST";
+        http.Request.Method = method;
+        if (contentType is not null) http.Request.ContentType = contentType;
+        foreach (var (key, value) in headers ?? new Dictionary<string, string>()) http.Request.Headers[key] = value;
+        if (query is not null) http.Request.QueryString = new QueryString(query);
         http.Request.Scheme = "https";
         http.Request.Host = new HostString("tandem.test");
         http.Request.Path = $"/hooks/{pluginId}/{name}";
         http.Request.Body = new MemoryStream(Encoding.UTF8.GetBytes(body));
         http.Response.Body = new MemoryStream();
-        var task = PluginEndpoints.HandleWebhookAsync(
+        var task = (endpoint ? (Func<string, string, HttpContext, PluginCatalog, PluginInvoker, PluginOptions, Task<IResult>>)PluginEndpoints.HandleEndpointAsync : PluginEndpoints.HandleWebhookAsync)(
             pluginId, name, http, host.Catalog, host.Invoker, host.Services.GetRequiredService<PluginOptions>());
         return new Pending(task, http);
     }

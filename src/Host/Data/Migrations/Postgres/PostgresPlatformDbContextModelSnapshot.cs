@@ -64,6 +64,25 @@ namespace Tandem.Host.Data.Migrations.Postgres
                     b.ToTable("ApiKeys", "platform");
                 });
 
+            modelBuilder.Entity("Tandem.Host.Platform.PluginStateEntry", b =>
+                {
+                    b.Property<string>("PluginId")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("PluginId", "Key");
+
+                    b.ToTable("PluginStates", "platform");
+                });
+
             modelBuilder.Entity("Tandem.Modules.Shared.Persistence.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")

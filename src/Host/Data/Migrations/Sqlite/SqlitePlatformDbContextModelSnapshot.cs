@@ -58,6 +58,25 @@ namespace Tandem.Host.Data.Migrations.Sqlite
                     b.ToTable("ApiKeys");
                 });
 
+            modelBuilder.Entity("Tandem.Host.Platform.PluginStateEntry", b =>
+                {
+                    b.Property<string>("PluginId")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PluginId", "Key");
+
+                    b.ToTable("PluginStates", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Modules.Shared.Persistence.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
