@@ -8,8 +8,16 @@ public sealed record ListTasks(string? Owner, DateTimeOffset? DueBefore, string?
 /// <summary>A page of open rep tasks, oldest due first; <paramref name="Total"/> counts them all.</summary>
 public sealed record TaskList(IReadOnlyList<RepTask> Items, int Total, int Page, int PageSize);
 
-/// <summary>A task for a rep: what to do, for whom, by when.</summary>
-public sealed record RepTask(string Id, string Kind, string ProspectId, string EnrollmentId, string? Owner, DateTimeOffset DueAt, string? Instructions);
+/// <summary>A task for a rep: what to do, for whom, by when, and the context to do it well.</summary>
+public sealed record RepTask(string Id, string Kind, string ProspectId, string EnrollmentId, string? Owner, DateTimeOffset DueAt, string? Instructions,
+    double Priority = 0, TaskContact? Who = null, string? WhyNow = null, int FitScore = 0, IReadOnlyList<string>? FitReasons = null,
+    IReadOnlyList<Touch>? LastTouches = null, string? Script = null);
+
+/// <summary>Who a task is about.</summary>
+public sealed record TaskContact(string? FirstName, string? LastName, string? Company, string? JobTitle, string? Phone, string? Email);
+
+/// <summary>One touch of the activity log as a task shows it.</summary>
+public sealed record Touch(string Kind, string? Outcome, DateTimeOffset At, string? Notes);
 
 /// <summary>One enrolment of a prospect in a sequence, with its steps.</summary>
 public sealed record GetEnrollment(string Id) : IQuery<EnrollmentDetails>;
@@ -17,8 +25,9 @@ public sealed record GetEnrollment(string Id) : IQuery<EnrollmentDetails>;
 /// <summary>An enrolment as the API shows it.</summary>
 public sealed record EnrollmentDetails(string Id, string ProspectId, string SequenceId, string Status, string? StopReason, IReadOnlyList<EnrollmentStep> Steps);
 
-/// <summary>A step of an enrolment.</summary>
-public sealed record EnrollmentStep(int Index, string Kind, string Status, DateTimeOffset? DueAt, string? BlockedReason);
+/// <summary>A step of an enrolment: <see cref="StepStatuses"/>; <paramref name="Attempts"/> and <paramref name="Error"/> for channel retries.</summary>
+public sealed record EnrollmentStep(int Index, string Kind, string Status, DateTimeOffset? DueAt, string? BlockedReason, int Attempts = 0, string? Error = null,
+    string? Outcome = null);
 
 /// <summary>The outbound channels that channel plugins currently provide (published by the host when its plugin catalog changes).</summary>
 public sealed record ChannelsChanged(IReadOnlyList<string> Channels) : INotification;
@@ -87,3 +96,173 @@ public static class ChannelEventKinds
     /// <summary>A call ended or changed state (Outcome, DurationSeconds).</summary>
     public const string CallStatus = "call-status";
 }
+
+/// <summary>The statuses of an enrolment.</summary>
+public static class EnrollmentStatuses
+{
+    /// <summary>Steps are still to run.</summary>
+    public const string Active = "active";
+    /// <summary>Every step ran.</summary>
+    public const string Completed = "completed";
+    /// <summary>A stop rule ended it (see its stop reason).</summary>
+    public const string Stopped = "stopped";
+}
+
+/// <summary>The statuses of a step of an enrolment.</summary>
+public static class StepStatuses
+{
+    /// <summary>Not scheduled yet (an earlier step has not run).</summary>
+    public const string Pending = "pending";
+    /// <summary>Scheduled: runs at its due time (or waits for a rep's task).</summary>
+    public const string Due = "due";
+    /// <summary>Ran.</summary>
+    public const string Done = "done";
+    /// <summary>Not run: the sequence branched past it, stopped, or the channel had no address.</summary>
+    public const string Skipped = "skipped";
+    /// <summary>The contact policy refused it (see the reason).</summary>
+    public const string Blocked = "blocked";
+    /// <summary>The channel refused it, or failed after every retry (see the error).</summary>
+    public const string Failed = "failed";
+}
+
+/// <summary>The reasons an enrolment stops.</summary>
+public static class StopReasons
+{
+    /// <summary>The person replied.</summary>
+    public const string Replied = "replied";
+    /// <summary>A meeting was booked.</summary>
+    public const string MeetingBooked = "meeting-booked";
+    /// <summary>The person unsubscribed.</summary>
+    public const string Unsubscribed = "unsubscribed";
+    /// <summary>An email bounced hard.</summary>
+    public const string Bounced = "bounced";
+    /// <summary>The person refused (not interested, refused, do not call).</summary>
+    public const string Refused = "refused";
+    /// <summary>A rep stopped it by hand.</summary>
+    public const string Manual = "manual";
+}
+
+/// <summary>The kinds of steps and of touches.</summary>
+public static class StepKinds
+{
+    /// <summary>An email sent through the email channel.</summary>
+    public const string Email = "email";
+    /// <summary>A phone call (a rep task).</summary>
+    public const string Call = "call";
+    /// <summary>A LinkedIn step (a rep task: LinkedIn forbids automation).</summary>
+    public const string LinkedIn = "linkedin";
+    /// <summary>Any manual task.</summary>
+    public const string Task = "task";
+    /// <summary>All step kinds.</summary>
+    public static readonly IReadOnlyList<string> All = [Email, Call, LinkedIn, Task];
+}
+
+/// <summary>Outcomes a rep records on a task (calls: the API list; other tasks: done).</summary>
+public static class TaskOutcomes
+{
+    /// <summary>Spoke to the person.</summary>
+    public const string Connected = "connected";
+    /// <summary>A meeting was booked: the sequence stops, the prospect moves to decision.</summary>
+    public const string MeetingBooked = "meeting-booked";
+    /// <summary>Not interested: the sequence stops.</summary>
+    public const string NotInterested = "not-interested";
+    /// <summary>Refused to be contacted: the sequence stops.</summary>
+    public const string Refused = "refused";
+    /// <summary>Nobody answered.</summary>
+    public const string NoAnswer = "no-answer";
+    /// <summary>Line busy.</summary>
+    public const string Busy = "busy";
+    /// <summary>Left a voicemail.</summary>
+    public const string Voicemail = "voicemail";
+    /// <summary>Wrong number: later call steps are skipped (channel fallback).</summary>
+    public const string WrongNumber = "wrong-number";
+    /// <summary>Asked never to be called: the sequence stops.</summary>
+    public const string DoNotCall = "do-not-call";
+    /// <summary>A non-call task done.</summary>
+    public const string Done = "done";
+    /// <summary>The LinkedIn invitation was accepted (as the rep reports it).</summary>
+    public const string InvitationAccepted = "invitation-accepted";
+    /// <summary>Outcomes of a call.</summary>
+    public static readonly IReadOnlyList<string> Call = [Connected, MeetingBooked, NotInterested, Refused, NoAnswer, Busy, Voicemail, WrongNumber, DoNotCall];
+    /// <summary>Every outcome a task accepts.</summary>
+    public static readonly IReadOnlyList<string> All = [.. Call, Done, InvitationAccepted];
+}
+
+/// <summary>One step of a sequence as defined over the API.</summary>
+/// <param name="Kind">email, call, linkedin or task.</param>
+/// <param name="WaitDays">Business days after the previous step (or the enrolment).</param>
+/// <param name="Subject">Email subject (a Fluid template).</param>
+/// <param name="Body">Email body (a Fluid template).</param>
+/// <param name="Instructions">What the rep does (calls, LinkedIn, tasks).</param>
+/// <param name="Branches">Where to go on an outcome instead of the next step.</param>
+public sealed record SequenceStepDefinition(string Kind, int WaitDays, string? Subject = null, string? Body = null, string? Instructions = null,
+    IReadOnlyList<SequenceBranch>? Branches = null);
+
+/// <summary>
+/// A branch: when the step ends with <paramref name="When"/> (a task outcome such as <c>no-answer</c>, or <c>replied</c>,
+/// <c>no-reply</c> for emails), go to step <paramref name="GoTo"/> (a later index) or stop when <paramref name="GoTo"/> is null.
+/// </summary>
+public sealed record SequenceBranch(string When, int? GoTo);
+
+/// <summary>Define a sequence. <paramref name="AutoEnroll"/>: new prospects are enrolled in it (the newest such sequence wins).</summary>
+public sealed record DefineSequence(string Name, IReadOnlyList<SequenceStepDefinition> Steps, bool StopOnReply = true, bool AutoEnroll = false)
+    : ICommand<SequenceCreated>;
+
+/// <summary>The sequence that was created.</summary>
+public sealed record SequenceCreated(string Id);
+
+/// <summary>Enrol a prospect in a sequence by hand (one active sequence per prospect).</summary>
+public sealed record EnrolProspect(string ProspectId, string SequenceId) : ICommand<EnrollmentCreated>;
+
+/// <summary>The enrolment that was created.</summary>
+public sealed record EnrollmentCreated(string Id);
+
+/// <summary>Stop an enrolment by hand.</summary>
+public sealed record StopEnrollment(string EnrollmentId, string? Reason) : ICommand<EnrollmentDetails>;
+
+/// <summary>A rep completes a task with an outcome (and notes).</summary>
+public sealed record CompleteTask(string TaskId, string Outcome, string? Notes) : ICommand<TaskCompleted>;
+
+/// <summary>What completing the task did to the enrolment.</summary>
+public sealed record TaskCompleted(string TaskId, string EnrollmentStatus, string? StopReason, int? NextStep);
+
+/// <summary>Log a touch made outside Tandem or earlier.</summary>
+public sealed record LogActivity(string? ProspectId, string? LeadId, string Kind, string? Outcome, DateTimeOffset? OccurredAt, string? Notes,
+    int? DurationSeconds = null) : ICommand<ActivityLogged>;
+
+/// <summary>The logged touch.</summary>
+public sealed record ActivityLogged(string Id);
+
+/// <summary>A touch was recorded (sent, delivered, opened, clicked, replied, call outcome, meeting…), for Leads' timeline and Prospects.</summary>
+/// <param name="ActivityId">The activity's id.</param>
+/// <param name="ProspectId">The prospect, when known.</param>
+/// <param name="LeadId">The lead, when known.</param>
+/// <param name="Channel">email, call, linkedin, meeting, note.</param>
+/// <param name="Kind">sent, delivered, opened, clicked, replied, bounced, unsubscribed, call, meeting, note, task.</param>
+/// <param name="Outcome">Call outcome, <c>meeting-booked</c>, bounce kind…</param>
+/// <param name="Owner">The rep.</param>
+/// <param name="OccurredAt">When it happened.</param>
+public sealed record TouchRecorded(string ActivityId, string? ProspectId, string? LeadId, string Channel, string Kind, string? Outcome, string? Owner,
+    DateTimeOffset OccurredAt) : INotification;
+
+/// <summary>May Tandem contact this person on this channel at this time? The same decision the scheduler makes.</summary>
+public sealed record CheckContact(string? ProspectId, string? LeadId, string Channel, DateTimeOffset? At) : IQuery<ContactCheck>;
+
+/// <summary>The decision: allowed, or why not and when it will be.</summary>
+public sealed record ContactCheck(bool Allowed, IReadOnlyList<string> Reasons, DateTimeOffset? NextAllowedAt);
+
+/// <summary>Render an email template for a prospect (or sample values) without sending it.</summary>
+public sealed record PreviewTemplate(string? Subject, string Body, string? ProspectId) : IQuery<TemplatePreview>;
+
+/// <summary>The rendered subject and body.</summary>
+public sealed record TemplatePreview(string? Subject, string Body);
+
+/// <summary>
+/// The numbers sales lives by for [From, To), optionally for one owner: prospects, calls made, emails sent, replies,
+/// response rate (replies / emails sent), meetings booked, won, lost, win rate (won / (won + lost)). Rates are 0..1.
+/// </summary>
+public sealed record GetOutboundNumbers(DateTimeOffset From, DateTimeOffset To, string? Owner) : IQuery<OutboundNumbers>;
+
+/// <summary>The outbound numbers.</summary>
+public sealed record OutboundNumbers(int Prospects, int CallsMade, int EmailsSent, int Replies, double ResponseRate, int MeetingsBooked,
+    int Won, int Lost, double WinRate);

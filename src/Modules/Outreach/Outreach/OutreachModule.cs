@@ -3,7 +3,14 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Modules.Outreach.Contracts;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Tandem.Modules.Outreach.Channels;
 using Tandem.Modules.Outreach.Data;
+using Tandem.Modules.Outreach.Enrolment;
+using Tandem.Modules.Outreach.Policy;
+using Tandem.Modules.Outreach.Scheduling;
+using Tandem.Modules.Outreach.Tasks;
+using Tandem.Modules.Outreach.Templates;
 using Tandem.Modules.Shared.Modules;
 using Tandem.Modules.Shared.Persistence;
 
@@ -30,6 +37,17 @@ public static class OutreachModuleRegistration
     public static IServiceCollection AddOutreachModule(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<ChannelDirectory>();
+        services.AddSingleton(SchedulerOptions.From(configuration));
+        services.AddSingleton<SchedulerSignal>();
+        services.AddSingleton<SchedulerGate>();
+        services.AddSingleton<SequenceCache>();
+        services.AddSingleton<TemplateRenderer>();
+        // The one decision point of the legal gate: the compliance rules replace this registration.
+        services.TryAddSingleton<IContactPolicy, AllowAllContactPolicy>();
+        services.AddScoped<EmailChannel>();
+        services.AddScoped<Enroller>();
+        services.AddScoped<TaskCompletion>();
+        services.AddHostedService<StepScheduler>();
         return services
             .AddModuleDbContext<OutreachDbContext, SqliteOutreachDbContext, PostgresOutreachDbContext>(OutreachModule.ModuleName, configuration)
             .AddModuleConventions(typeof(OutreachModule).Assembly);

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Tandem.Modules.Prospects.Contracts;
 using Tandem.Modules.Prospects.Data;
+using Tandem.Modules.Prospects.Icp;
+using Tandem.Modules.Prospects.Qualification;
 using Tandem.Modules.Shared.Modules;
 using Tandem.Modules.Shared.Persistence;
 
@@ -29,8 +31,9 @@ public static class ProspectsModuleRegistration
 {
     public static IServiceCollection AddProspectsModule(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(new OwnerAssignment(configuration.GetSection("Tandem:Prospects:Owners").Get<string[]>() ?? []));
-        services.AddScoped<Qualification>();
+        services.AddSingleton(OwnerAssignment.FromConfiguration(configuration));
+        services.AddSingleton<IcpCache>();
+        services.AddScoped<Qualification.Qualification>();
         return services
             .AddModuleDbContext<ProspectsDbContext, SqliteProspectsDbContext, PostgresProspectsDbContext>(ProspectsModule.ModuleName, configuration)
             .AddModuleConventions(typeof(ProspectsModule).Assembly);

@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using Tandem.Modules.Outreach.Contracts;
 using Tandem.Modules.Shared.Persistence;
 
 namespace Tandem.Modules.Outreach.Data;
 
-internal sealed record SequenceStep(string Kind, int WaitDays, string? Subject = null, string? Body = null, string? Instructions = null);
+internal sealed record SequenceStep(string Kind, int WaitDays, string? Subject = null, string? Body = null, string? Instructions = null,
+    List<SequenceBranch>? Branches = null);
 
 internal sealed class Sequence
 {
@@ -11,12 +13,14 @@ internal sealed class Sequence
     public required string Name { get; set; }
     public required List<SequenceStep> Steps { get; set; }
     public bool StopOnReply { get; set; } = true;
-    /// <summary>The sequence new prospects are enrolled in automatically.</summary>
+    /// <summary>New prospects are enrolled in it automatically (the newest such sequence wins).</summary>
     public bool IsDefault { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
 }
 
-internal sealed record StepState(int Index, string Kind, string Status, DateTimeOffset? DueAt, string? BlockedReason);
+/// <summary>What outreach knows of the person, taken from Prospects at enrolment (steps run without asking other modules).</summary>
+internal sealed record ContactSnapshot(string? LeadId, string? Email, string? Phone, string? FirstName, string? LastName, string? Company, string? JobTitle,
+    int FitScore, List<string> FitReasons, string? PersonaName, string? CallScript, string? TemplateVariant);
 
 internal sealed class Enrollment
 {
@@ -25,8 +29,44 @@ internal sealed class Enrollment
     public required string SequenceId { get; init; }
     public required string Status { get; set; }
     public string? StopReason { get; set; }
-    public required List<StepState> Steps { get; set; }
+    public string? Owner { get; set; }
+    /// <summary>Lower-case email and E.164 phone, so that a channel event naming an address finds the enrolment.</summary>
+    public string? Email { get; init; }
+    public string? Phone { get; init; }
+    public required ContactSnapshot Contact { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
+
+    public void Stop(string reason)
+    {
+        Status = EnrollmentStatuses.Stopped;
+        StopReason = reason;
+    }
+}
+
+/// <summary>
+/// One step of one enrolment, stored when it becomes due: the scheduler claims these (lease: <see cref="LockedBy"/> and
+/// <see cref="LockedUntil"/>), and its <see cref="Id"/> is the idempotency key of what it sends. Times are Unix
+/// milliseconds so that the raw claim statement compares numbers on both providers.
+/// </summary>
+internal sealed class ScheduledStep
+{
+    public required string Id { get; init; }
+    public required string EnrollmentId { get; init; }
+    public required string ProspectId { get; init; }
+    public int StepIndex { get; init; }
+    public required string Kind { get; init; }
+    /// <summary><see cref="StepStatuses"/>, or <c>waiting</c>: a rep task is open (shown as due).</summary>
+    public required string Status { get; set; }
+    public long DueAt { get; set; }
+    public string? LockedBy { get; set; }
+    public long? LockedUntil { get; set; }
+    public int Attempts { get; set; }
+    public string? Error { get; set; }
+    public string? BlockedReason { get; set; }
+    public string? Outcome { get; set; }
+    public long? DoneAt { get; set; }
+
+    public const string Waiting = "waiting";
 }
 
 internal sealed class RepTaskEntity
@@ -40,7 +80,45 @@ internal sealed class RepTaskEntity
     public DateTimeOffset DueAt { get; set; }
     public string? Instructions { get; set; }
     public required string Status { get; set; }
+    public string? Outcome { get; set; }
+    public string? Notes { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>One touch: a message sent or reported, a call, a meeting, a note.</summary>
+internal sealed class Activity
+{
+    public required string Id { get; init; }
+    public string? ProspectId { get; init; }
+    public string? LeadId { get; init; }
+    public string? EnrollmentId { get; init; }
+    public string? StepId { get; init; }
+    /// <summary>email, call, linkedin, meeting, note, task.</summary>
+    public required string Channel { get; init; }
+    /// <summary>sent, delivered, opened, clicked, replied, bounced, unsubscribed, call, meeting, note, task.</summary>
+    public required string Kind { get; init; }
+    public string? Outcome { get; init; }
+    public int? DurationSeconds { get; init; }
+    public string? Owner { get; init; }
+    public string? Notes { get; init; }
+    public string? ProviderMessageId { get; init; }
+    /// <summary>The channel's event id: the same event reported twice is recorded once (unique).</summary>
+    public string? EventId { get; init; }
+    public DateTimeOffset OccurredAt { get; init; }
+}
+
+/// <summary>What the built-in record-only email channel would have sent (one row per idempotency key).</summary>
+internal sealed class RecordedMessage
+{
+    public required string MessageId { get; init; }
+    public required string Channel { get; init; }
+    public required string Recipient { get; init; }
+    public string? Subject { get; init; }
+    public string? Body { get; init; }
+    /// <summary>How many times the scheduler asked to send it (more than 1 after a crash: absorbed by the key).</summary>
+    public int Requests { get; set; }
+    public DateTimeOffset RecordedAt { get; init; }
 }
 
 internal class OutreachDbContext(DbContextOptions options) : ModuleDbContext(options)
@@ -51,7 +129,10 @@ internal class OutreachDbContext(DbContextOptions options) : ModuleDbContext(opt
 
     public DbSet<Sequence> Sequences => Set<Sequence>();
     public DbSet<Enrollment> Enrollments => Set<Enrollment>();
+    public DbSet<ScheduledStep> Steps => Set<ScheduledStep>();
     public DbSet<RepTaskEntity> Tasks => Set<RepTaskEntity>();
+    public DbSet<Activity> Activities => Set<Activity>();
+    public DbSet<RecordedMessage> RecordedMessages => Set<RecordedMessage>();
 
     protected override void OnModuleModelCreating(ModelBuilder modelBuilder)
     {
@@ -77,16 +158,36 @@ internal class OutreachDbContext(DbContextOptions options) : ModuleDbContext(opt
         modelBuilder.Entity<Enrollment>(b =>
         {
             b.HasKey(x => x.Id);
-            // A prospect is enrolled once per sequence, however often the announcement is delivered.
+            // A prospect is enrolled once per sequence, however often the announcement is delivered…
             b.HasIndex(x => new { x.ProspectId, x.SequenceId }).IsUnique();
-            b.Property(x => x.Steps).HasJsonConversion();
+            // …and has one active sequence at a time.
+            b.HasIndex(x => x.ProspectId).IsUnique().HasFilter("\"Status\" = 'active'").HasDatabaseName("IX_Enrollments_ProspectId_Active");
+            b.HasIndex(x => x.Email);
+            b.HasIndex(x => x.Phone);
+            b.Property(x => x.Contact).HasJsonConversion();
+        });
+        modelBuilder.Entity<ScheduledStep>(b =>
+        {
+            b.HasKey(x => x.Id);
+            b.HasIndex(x => new { x.EnrollmentId, x.StepIndex }).IsUnique();
+            b.HasIndex(x => new { x.Status, x.DueAt });
         });
         modelBuilder.Entity<RepTaskEntity>(b =>
         {
             b.ToTable("Tasks");
             b.HasKey(x => x.Id);
             b.HasIndex(x => new { x.Status, x.Owner, x.DueAt });
+            b.HasIndex(x => x.ProspectId);
         });
+        modelBuilder.Entity<Activity>(b =>
+        {
+            b.HasKey(x => x.Id);
+            b.HasIndex(x => x.EventId).IsUnique();
+            b.HasIndex(x => x.ProspectId);
+            b.HasIndex(x => x.OccurredAt);
+            b.HasIndex(x => x.ProviderMessageId);
+        });
+        modelBuilder.Entity<RecordedMessage>(b => b.HasKey(x => x.MessageId));
     }
 }
 

@@ -23,12 +23,117 @@ namespace Tandem.Modules.Prospects.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Tandem.Modules.Prospects.Data.Account", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Country")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Departement")
+                        .HasColumnType("text");
+
+                    b.Property<string>("HeadcountBand")
+                        .HasColumnType("text");
+
+                    b.Property<string>("NafCode")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("RevenueBand")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Siren")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NormalizedName")
+                        .IsUnique();
+
+                    b.HasIndex("Siren");
+
+                    b.ToTable("Accounts", "prospects");
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Prospects.Data.Icp", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Criteria")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("MinFit")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("Icps", "prospects");
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Prospects.Data.Persona", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CallScript")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Function")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Seniorities")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TemplateVariant")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TitleKeywords")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Personas", "prospects");
+                });
+
             modelBuilder.Entity("Tandem.Modules.Prospects.Data.Prospect", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text");
 
                     b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("FirstTouchAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("FitReasons")
@@ -38,9 +143,15 @@ namespace Tandem.Modules.Prospects.Data.Migrations.Postgres
                     b.Property<int>("FitScore")
                         .HasColumnType("integer");
 
+                    b.Property<string>("IcpId")
+                        .HasColumnType("text");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("LastTouchAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("LeadId")
                         .IsRequired()
@@ -48,6 +159,12 @@ namespace Tandem.Modules.Prospects.Data.Migrations.Postgres
 
                     b.Property<string>("Outcome")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("OutcomeAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("OutcomeReason")
                         .HasColumnType("text");
 
                     b.Property<string>("Owner")

@@ -17,12 +17,117 @@ namespace Tandem.Modules.Prospects.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Tandem.Modules.Prospects.Data.Account", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Country")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Departement")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HeadcountBand")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NafCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NormalizedName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RevenueBand")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Siren")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NormalizedName")
+                        .IsUnique();
+
+                    b.HasIndex("Siren");
+
+                    b.ToTable("Accounts");
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Prospects.Data.Icp", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Criteria")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MinFit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("Icps");
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Prospects.Data.Persona", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CallScript")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Function")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Seniorities")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TemplateVariant")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TitleKeywords")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Personas");
+                });
+
             modelBuilder.Entity("Tandem.Modules.Prospects.Data.Prospect", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FirstTouchAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("FitReasons")
@@ -32,9 +137,15 @@ namespace Tandem.Modules.Prospects.Data.Migrations.Sqlite
                     b.Property<int>("FitScore")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("IcpId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastTouchAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("LeadId")
                         .IsRequired()
@@ -42,6 +153,12 @@ namespace Tandem.Modules.Prospects.Data.Migrations.Sqlite
 
                     b.Property<string>("Outcome")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OutcomeAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OutcomeReason")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Owner")

@@ -1,0 +1,59 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Tandem.Modules.Outreach.Contracts;
+using Tandem.Modules.Outreach.Data;
+
+namespace Tandem.Modules.Outreach.Channels;
+
+/// <summary>
+/// Where email steps go (<c>Tandem:Outreach:Channels:Email</c>): <c>record</c> keeps what would be sent in the Outreach
+/// database (the default while no plugin offers email), <c>plugin</c> sends through the channel plugin (the host answers
+/// <see cref="SendThroughChannel"/>), <c>noop</c> accepts and keeps nothing (benchmarks). Unset: <c>plugin</c> when a
+/// loaded plugin offers email, else <c>record</c>.
+/// </summary>
+internal sealed class EmailChannel(IConfiguration configuration, ChannelDirectory directory, ISender sender, OutreachDbContext db, TimeProvider clock)
+{
+    public string Mode => configuration["Tandem:Outreach:Channels:Email"] is { Length: > 0 } configured
+        ? configured.ToLowerInvariant()
+        : directory.Channels.Contains("email") ? "plugin" : "record";
+
+    public async Task<ChannelSendReceipt> SendAsync(string messageId, string recipient, string? subject, string? body, CancellationToken cancellationToken)
+    {
+        switch (Mode)
+        {
+            case "noop":
+                return new ChannelSendReceipt(ChannelSendOutcomes.Sent, "noop:" + messageId, null);
+            case "plugin":
+                return await sender.Send(new SendThroughChannel("email", messageId, recipient, subject, body), cancellationToken);
+            default:
+                await RecordAsync(messageId, recipient, subject, body, cancellationToken);
+                return new ChannelSendReceipt(ChannelSendOutcomes.Sent, "record:" + messageId, null);
+        }
+    }
+
+    /// <summary>
+    /// Like a provider honouring an idempotency key: the first request stores the message, a repeat (the same step after a
+    /// crash) only counts the request. Committed on its own, before the step is marked done, as a real send would be.
+    /// </summary>
+    private async Task RecordAsync(string messageId, string recipient, string? subject, string? body, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var updated = await db.WriteAsync(ct => db.RecordedMessages.Where(m => m.MessageId == messageId)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Requests, m => m.Requests + 1), ct), cancellationToken);
+        if (updated > 0) return;
+        db.RecordedMessages.Add(new RecordedMessage
+        {
+            MessageId = messageId, Channel = "email", Recipient = recipient, Subject = subject, Body = body, Requests = 1, RecordedAt = now,
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Lost a race with another host sending the same step: it is recorded once.
+            db.ChangeTracker.Clear();
+        }
+    }
+}

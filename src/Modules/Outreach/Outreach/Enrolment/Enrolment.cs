@@ -1,0 +1,130 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Modules.Outreach.Contracts;
+using Tandem.Modules.Outreach.Data;
+using Tandem.Modules.Outreach.Scheduling;
+using Tandem.Modules.Outreach.Templates;
+using Tandem.Modules.Prospects.Contracts;
+using Tandem.Modules.Shared.Errors;
+using Tandem.Modules.Shared.Modules;
+
+namespace Tandem.Modules.Outreach.Enrolment;
+
+/// <summary>Creates enrolments: a snapshot of the contact card, the first step scheduled, the scheduler woken.</summary>
+internal sealed class Enroller(OutreachDbContext db, SequenceCache sequences, SchedulerSignal signal, TimeProvider clock)
+{
+    public async Task<Enrollment> EnrolAsync(ProspectContact contact, string sequenceId, CancellationToken cancellationToken)
+    {
+        var sequence = await sequences.GetAsync(db, sequenceId, cancellationToken);
+        var now = clock.GetUtcNow();
+        var enrollment = new Enrollment
+        {
+            Id = Ids.New(), ProspectId = contact.ProspectId, SequenceId = sequence.Id, Status = EnrollmentStatuses.Active, Owner = contact.Owner,
+            Email = contact.Email?.ToLowerInvariant(), Phone = contact.Phone, Contact = contact.ToSnapshot(), CreatedAt = now,
+        };
+        db.Enrollments.Add(enrollment);
+        new StepFlow(db).Schedule(enrollment, sequence, 0, now);
+        await db.SaveChangesAsync(cancellationToken);
+        signal.Notify();
+        return enrollment;
+    }
+}
+
+/// <summary>A new prospect is enrolled in the newest automatic sequence (the built-in callback sequence until one is defined).</summary>
+internal sealed class EnrolNewProspect(OutreachDbContext db, Enroller enroller, ISender sender) : INotificationHandler<ProspectQualified>
+{
+    public async ValueTask Handle(ProspectQualified notification, CancellationToken cancellationToken)
+    {
+        if (!await db.BeginConsumeAsync(nameof(EnrolNewProspect), cancellationToken)) return;
+        var sequenceId = await db.Sequences.AsNoTracking().Where(s => s.IsDefault).OrderByDescending(s => s.CreatedAt).Select(s => s.Id).FirstAsync(cancellationToken);
+        if (await db.Enrollments.AnyAsync(e => e.ProspectId == notification.ProspectId
+                && (e.Status == EnrollmentStatuses.Active || e.SequenceId == sequenceId), cancellationToken))
+        {
+            await db.SaveChangesAsync(cancellationToken); // keeps the inbox record
+            return;
+        }
+        var contact = await sender.Send(new GetProspectContact(notification.ProspectId), cancellationToken);
+        await enroller.EnrolAsync(contact, sequenceId, cancellationToken);
+    }
+}
+
+internal sealed class EnrolProspectValidator : IValidator<EnrolProspect>
+{
+    public void Validate(EnrolProspect m, ValidationErrors errors) =>
+        errors.Required("prospectId", m.ProspectId).SingleLine("prospectId", m.ProspectId, Limits.Id)
+            .Required("sequenceId", m.SequenceId).SingleLine("sequenceId", m.SequenceId, Limits.Id);
+}
+
+/// <summary>
+/// Enrols by hand. One active sequence per prospect: a rep enrolling a prospect that is in another sequence stops that
+/// one (reason <c>manual</c>) — the rep's choice wins over the automatic enrolment.
+/// </summary>
+internal sealed class EnrolProspectHandler(OutreachDbContext db, Enroller enroller, ISender sender) : ICommandHandler<EnrolProspect, EnrollmentCreated>
+{
+    public async ValueTask<EnrollmentCreated> Handle(EnrolProspect command, CancellationToken cancellationToken)
+    {
+        if (!await db.Sequences.AnyAsync(s => s.Id == command.SequenceId, cancellationToken))
+            throw ValidationFailedException.For("sequenceId", $"No sequence has the id '{command.SequenceId}'.");
+        ProspectContact contact;
+        try { contact = await sender.Send(new GetProspectContact(command.ProspectId), cancellationToken); }
+        catch (NotFoundException) { throw ValidationFailedException.For("prospectId", $"No prospect has the id '{command.ProspectId}'."); }
+        if (await db.Enrollments.AnyAsync(e => e.ProspectId == command.ProspectId && e.SequenceId == command.SequenceId, cancellationToken))
+            throw new ConflictException("The prospect was already enrolled in this sequence.");
+        var active = await db.Enrollments.Where(e => e.ProspectId == command.ProspectId && e.Status == EnrollmentStatuses.Active).ToListAsync(cancellationToken);
+        if (active.Count > 0)
+        {
+            var flow = new StepFlow(db);
+            foreach (var e in active) await flow.StopAsync(e, StopReasons.Manual, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        try
+        {
+            return new EnrollmentCreated((await enroller.EnrolAsync(contact, command.SequenceId, cancellationToken)).Id);
+        }
+        catch (DbUpdateException)
+        {
+            throw new ConflictException("The prospect was enrolled at the same time by someone else.");
+        }
+    }
+}
+
+internal sealed class StopEnrollmentValidator : IValidator<StopEnrollment>
+{
+    public void Validate(StopEnrollment m, ValidationErrors errors) => errors.SingleLine("reason", m.Reason, Limits.Detail);
+}
+
+internal sealed class StopEnrollmentHandler(OutreachDbContext db, ISender sender) : ICommandHandler<StopEnrollment, EnrollmentDetails>
+{
+    public async ValueTask<EnrollmentDetails> Handle(StopEnrollment command, CancellationToken cancellationToken)
+    {
+        var e = await db.Enrollments.FirstOrDefaultAsync(x => x.Id == command.EnrollmentId, cancellationToken) ?? throw new NotFoundException("Enrollment", command.EnrollmentId);
+        if (e.Status == EnrollmentStatuses.Active)
+        {
+            await new StepFlow(db).StopAsync(e, command.Reason is { Length: > 0 } r ? $"{StopReasons.Manual}: {r}" : StopReasons.Manual, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        return await sender.Send(new GetEnrollment(e.Id), cancellationToken);
+    }
+}
+
+internal sealed class GetEnrollmentHandler(OutreachDbContext db, SequenceCache sequences) : IQueryHandler<GetEnrollment, EnrollmentDetails>
+{
+    public async ValueTask<EnrollmentDetails> Handle(GetEnrollment query, CancellationToken cancellationToken)
+    {
+        var e = await db.Enrollments.AsNoTracking().FirstOrDefaultAsync(x => x.Id == query.Id, cancellationToken)
+            ?? throw new NotFoundException("Enrollment", query.Id);
+        var sequence = await sequences.GetAsync(db, e.SequenceId, cancellationToken);
+        var rows = (await db.Steps.AsNoTracking().Where(s => s.EnrollmentId == e.Id).ToListAsync(cancellationToken)).ToDictionary(s => s.StepIndex);
+        var furthest = rows.Count == 0 ? -1 : rows.Keys.Max();
+        var steps = sequence.Steps.Select((def, i) =>
+        {
+            if (rows.TryGetValue(i, out var s))
+                return new EnrollmentStep(i, s.Kind, s.Status == ScheduledStep.Waiting ? StepStatuses.Due : s.Status, DateTimeOffset.FromUnixTimeMilliseconds(s.DueAt),
+                    s.BlockedReason, s.Attempts, s.Error, s.Outcome);
+            // Never scheduled: passed over by a branch or a stop, or still to come.
+            var passed = i < furthest || e.Status != EnrollmentStatuses.Active;
+            return new EnrollmentStep(i, def.Kind, passed ? StepStatuses.Skipped : StepStatuses.Pending, null, null);
+        }).ToList();
+        return new EnrollmentDetails(e.Id, e.ProspectId, e.SequenceId, e.Status, e.StopReason, steps);
+    }
+}

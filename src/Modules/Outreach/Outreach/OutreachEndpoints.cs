@@ -1,0 +1,56 @@
+using Mediator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Tandem.Modules.Outreach.Contracts;
+
+namespace Tandem.Modules.Outreach;
+
+internal static class OutreachEndpoints
+{
+    public static void Map(IEndpointRouteBuilder api)
+    {
+        api.MapPost("/sequences", async (DefineSequence command, ISender sender, CancellationToken ct) =>
+        {
+            var created = await sender.Send(command, ct);
+            return Results.Created($"/api/outreach/sequences/{created.Id}", created);
+        }).WithName("DefineSequence").WithSummary("Define a sequence of email, call, LinkedIn and task steps with waits and branches");
+
+        api.MapPost("/enrollments", async (EnrolProspect command, ISender sender, CancellationToken ct) =>
+        {
+            var created = await sender.Send(command, ct);
+            return Results.Created($"/api/outreach/enrollments/{created.Id}", created);
+        }).WithName("EnrolProspect").WithSummary("Enrol a prospect in a sequence (one active sequence per prospect)");
+        api.MapGet("/enrollments/{id}", async (string id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new GetEnrollment(id), ct)))
+            .WithName("GetEnrollment").WithSummary("One enrolment in a sequence with the status of each step");
+        api.MapPost("/enrollments/{id}/stop", async (string id, StopBody? body, ISender sender, CancellationToken ct) =>
+            Results.Ok(await sender.Send(new StopEnrollment(id, body?.Reason), ct))).WithName("StopEnrollment").WithSummary("Stop an enrolment by hand");
+
+        api.MapGet("/tasks", async (string? owner, DateTimeOffset? due, string? prospectId, int? page, int? pageSize, ISender sender, CancellationToken ct) =>
+            Results.Ok(await sender.Send(new ListTasks(owner, due, prospectId, page ?? 1, pageSize ?? 50), ct)))
+            .WithName("ListTasks").WithSummary("The rep's day: open tasks by priority (fit × engagement × due) with their context");
+        api.MapPost("/tasks/{id}/complete", async (string id, CompleteBody body, ISender sender, CancellationToken ct) =>
+            Results.Ok(await sender.Send(new CompleteTask(id, body.Outcome!, body.Notes), ct)))
+            .WithName("CompleteTask").WithSummary("Complete a task with its outcome: advances, branches or stops the sequence");
+
+        api.MapPost("/activities", async (LogActivity command, ISender sender, CancellationToken ct) =>
+        {
+            var created = await sender.Send(command, ct);
+            return Results.Created($"/api/outreach/activities/{created.Id}", created);
+        }).WithName("LogActivity").WithSummary("Log a touch made outside Tandem or earlier");
+
+        api.MapPost("/compliance/check", async (CheckContact query, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(query, ct)))
+            .WithName("CheckContact").WithSummary("May this person be contacted on this channel at this time? The scheduler's own decision");
+        api.MapPost("/templates/preview", async (PreviewTemplate query, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(query, ct)))
+            .WithName("PreviewTemplate").WithSummary("Render an email template for a prospect or a sample person");
+        api.MapGet("/numbers", async (DateTimeOffset from, DateTimeOffset to, string? owner, ISender sender, CancellationToken ct) =>
+            Results.Ok(await sender.Send(new GetOutboundNumbers(from, to, owner), ct)))
+            .WithName("GetOutboundNumbers").WithSummary("Prospects, calls, emails, replies, meetings, won and lost in a period");
+
+        api.MapGet("/channels", async (ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new GetAvailableChannels(), ct)))
+            .WithName("GetAvailableChannels").WithSummary("Outbound channels provided by the loaded plugins");
+    }
+
+    internal sealed record StopBody(string? Reason);
+    internal sealed record CompleteBody(string? Outcome, string? Notes);
+}

@@ -1,0 +1,263 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Tandem.Modules.Outreach.Channels;
+using Tandem.Modules.Outreach.Contracts;
+using Tandem.Modules.Outreach.Data;
+using Tandem.Modules.Outreach.Policy;
+using Tandem.Modules.Outreach.Templates;
+using Tandem.Modules.Shared.Modules;
+using Tandem.Modules.Shared.Persistence;
+
+namespace Tandem.Modules.Outreach.Scheduling;
+
+/// <summary>The scheduler's settings (<c>Tandem:Outreach:Scheduler:*</c>).</summary>
+internal sealed record SchedulerOptions(bool Enabled, int BatchSize, TimeSpan Lease, TimeSpan PollInterval, int MaxAttempts, TimeSpan FirstRetry,
+    int SendConcurrency, TimeSpan PauseAfterClaim)
+{
+    public static SchedulerOptions From(IConfiguration c) => new(
+        c.GetValue("Tandem:Outreach:Scheduler:Enabled", true),
+        Math.Clamp(c.GetValue("Tandem:Outreach:Scheduler:BatchSize", 500), 1, 5000),
+        TimeSpan.FromSeconds(Math.Max(1, c.GetValue("Tandem:Outreach:Scheduler:LeaseSeconds", 60))),
+        TimeSpan.FromMilliseconds(Math.Max(10, c.GetValue("Tandem:Outreach:Scheduler:PollIntervalMs", 1000))),
+        Math.Max(1, c.GetValue("Tandem:Outreach:Scheduler:MaxAttempts", 5)),
+        TimeSpan.FromSeconds(Math.Max(0.01, c.GetValue("Tandem:Outreach:Scheduler:FirstRetrySeconds", 30.0))),
+        Math.Clamp(c.GetValue("Tandem:Outreach:Scheduler:SendConcurrency", 16), 1, 256),
+        // Fault injection for the crash test: hold claimed steps this long before running them.
+        TimeSpan.FromMilliseconds(Math.Max(0, c.GetValue("Tandem:Outreach:Scheduler:PauseAfterClaimMs", 0))));
+}
+
+/// <summary>Opens when the host announced its channels (after migrations and plugin loading).</summary>
+internal sealed class SchedulerGate
+{
+    private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public Task Opened => _opened.Task;
+    public void Open() => _opened.TrySetResult();
+}
+
+/// <summary>Wakes the scheduler when a step became due now (no waiting for the poll interval).</summary>
+internal sealed class SchedulerSignal
+{
+    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    public void Notify() => _channel.Writer.TryWrite(true);
+
+    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try { await _channel.Reader.ReadAsync(cts.Token); }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { }
+    }
+}
+
+/// <summary>
+/// The durable scheduler. Due steps are rows; a loop claims a batch with one statement (a lease: <c>LockedBy</c>,
+/// <c>LockedUntil</c>; <c>FOR UPDATE SKIP LOCKED</c> between hosts on PostgreSQL, SQLite's single writer makes the same
+/// statement atomic), asks the contact policy, runs each step (an email through the channel with the step's id as the
+/// idempotency key, a call / LinkedIn / manual step as a rep task whose id is the step's), and records every result
+/// and the next steps in one commit. A host that dies after claiming leaves leases that expire: the steps run again,
+/// and the idempotency key makes the channel absorb a send that had already happened.
+/// </summary>
+internal sealed partial class StepScheduler(IServiceScopeFactory scopes, SchedulerOptions options, SchedulerSignal signal, SchedulerGate gate, IModuleState modules,
+    TimeProvider clock, ILogger<StepScheduler> logger) : BackgroundService
+{
+    private readonly string _instance = Environment.MachineName + ":" + Environment.ProcessId + ":" + Guid.NewGuid().ToString("N")[..8];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Enabled || !modules.IsEnabled(OutreachModule.ModuleName)) return;
+        // The host announces the channels once migrations ran and plugins loaded: only then do the tables exist.
+        await gate.Opened.WaitAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int ran;
+            try
+            {
+                ran = await RunOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
+            catch (Exception ex)
+            {
+                LogBatchFailed(logger, ex);
+                ran = 0;
+            }
+            if (ran < options.BatchSize) await signal.WaitAsync(options.PollInterval, stoppingToken);
+        }
+    }
+
+    /// <summary>Claims and runs one batch; returns how many steps were claimed.</summary>
+    internal async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OutreachDbContext>();
+        var claimed = await db.WriteAsync(ct => ClaimAsync(db, ct), cancellationToken);
+        if (claimed.Count == 0) return 0;
+        if (options.PauseAfterClaim > TimeSpan.Zero) await Task.Delay(options.PauseAfterClaim, clock, cancellationToken);
+        await ExecuteAsync(scope.ServiceProvider, db, claimed, cancellationToken);
+        return claimed.Count;
+    }
+
+    private async Task<List<ScheduledStep>> ClaimAsync(OutreachDbContext db, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var until = now + (long)options.Lease.TotalMilliseconds;
+        var entity = db.Model.FindEntityType(typeof(ScheduledStep))!;
+        var schema = entity.GetSchema();
+        var table = schema is null ? $"\"{entity.GetTableName()}\"" : $"\"{schema}\".\"{entity.GetTableName()}\"";
+        var skipLocked = db.Database.IsNpgsql() ? "FOR UPDATE SKIP LOCKED" : "";
+        var sql = $$"""
+            UPDATE {{table}} SET "LockedBy" = {0}, "LockedUntil" = {1}
+            WHERE "Id" IN (
+                SELECT "Id" FROM {{table}}
+                WHERE "Status" = 'due' AND "DueAt" <= {2} AND ("LockedUntil" IS NULL OR "LockedUntil" < {2})
+                ORDER BY "DueAt" LIMIT {3} {{skipLocked}})
+            RETURNING *
+            """;
+        return await db.Steps.FromSqlRaw(sql, _instance, until, now, options.BatchSize).AsNoTracking().ToListAsync(cancellationToken);
+    }
+
+    private sealed record Send(ScheduledStep Step, string Recipient, string? Subject, string? Body)
+    {
+        public Contracts.ChannelSendReceipt? Receipt { get; set; }
+    }
+
+    private async Task ExecuteAsync(IServiceProvider services, OutreachDbContext db, List<ScheduledStep> claimed, CancellationToken cancellationToken)
+    {
+        var sequences = services.GetRequiredService<SequenceCache>();
+        var policy = services.GetRequiredService<IContactPolicy>();
+        var renderer = services.GetRequiredService<TemplateRenderer>();
+        var flow = new StepFlow(db);
+        var enrollmentIds = claimed.Select(s => s.EnrollmentId).Distinct().ToList();
+        var enrollments = await db.Enrollments.Where(e => enrollmentIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
+        var taskIds = claimed.Where(s => s.Kind != StepKinds.Email).Select(s => s.Id).ToList();
+        var existingTasks = taskIds.Count == 0 ? [] : (await db.Tasks.AsNoTracking().Where(t => taskIds.Contains(t.Id)).Select(t => t.Id).ToListAsync(cancellationToken)).ToHashSet();
+        db.Steps.AttachRange(claimed);
+        var now = clock.GetUtcNow();
+        var sends = new List<Send>();
+        var toAdvance = new List<(ScheduledStep Step, string? Outcome)>();
+
+        foreach (var step in claimed)
+        {
+            step.LockedBy = null;
+            step.LockedUntil = null;
+            if (!enrollments.TryGetValue(step.EnrollmentId, out var enrollment) || enrollment.Status != EnrollmentStatuses.Active)
+            {
+                step.Status = StepStatuses.Skipped;
+                step.BlockedReason = "The enrolment is no longer active.";
+                continue;
+            }
+            var sequence = await sequences.GetAsync(db, enrollment.SequenceId, cancellationToken);
+            var definition = sequence.Steps[step.StepIndex];
+            var contact = enrollment.Contact;
+            var channel = step.Kind == StepKinds.Task ? "task" : step.Kind;
+            // Channel fallback: a step the person cannot be reached on is skipped and the sequence goes on.
+            var address = step.Kind switch { StepKinds.Email => contact.Email, StepKinds.Call => contact.Phone, _ => "" };
+            if (string.IsNullOrEmpty(address))
+            {
+                step.Status = StepStatuses.Skipped;
+                step.BlockedReason = step.Kind == StepKinds.Email ? "No email address: skipped (channel fallback)." : "No phone number: skipped (channel fallback).";
+                toAdvance.Add((step, "skipped"));
+                continue;
+            }
+            var decision = await policy.DecideAsync(new ContactAttempt(channel, step.ProspectId, contact.LeadId, enrollment.Id, step.StepIndex),
+                new ContactCard(contact.Email, contact.Phone, enrollment.Owner), now, cancellationToken);
+            if (decision.Verdict == ContactVerdict.Deferred)
+            {
+                step.DueAt = decision.Until!.Value.ToUnixTimeMilliseconds();
+                step.BlockedReason = decision.Reason;
+                continue;
+            }
+            if (decision.Verdict == ContactVerdict.Blocked)
+            {
+                step.Status = StepStatuses.Blocked;
+                step.BlockedReason = decision.Reason;
+                toAdvance.Add((step, "blocked"));
+                continue;
+            }
+            if (step.Kind == StepKinds.Email)
+            {
+                sends.Add(new Send(step, address, definition.Subject is null ? null : renderer.Render(definition.Subject, contact, enrollment.Owner),
+                    renderer.Render(definition.Body ?? "", contact, enrollment.Owner)));
+                continue;
+            }
+            // Calls, LinkedIn and manual steps are done by a person: a task in the owner's day, with the step's id.
+            step.Status = ScheduledStep.Waiting;
+            if (!existingTasks.Contains(step.Id))
+                db.Tasks.Add(new RepTaskEntity
+                {
+                    Id = step.Id, Kind = step.Kind, ProspectId = step.ProspectId, EnrollmentId = enrollment.Id, StepIndex = step.StepIndex,
+                    Owner = enrollment.Owner, DueAt = DateTimeOffset.FromUnixTimeMilliseconds(step.DueAt), Instructions = definition.Instructions,
+                    Status = "open", CreatedAt = now,
+                });
+        }
+
+        await Parallel.ForEachAsync(sends, new ParallelOptions { MaxDegreeOfParallelism = options.SendConcurrency, CancellationToken = cancellationToken },
+            async (send, ct) =>
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var channel = scope.ServiceProvider.GetRequiredService<EmailChannel>();
+                try
+                {
+                    send.Receipt = await channel.SendAsync(send.Step.Id, send.Recipient, send.Subject, send.Body, ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    send.Receipt = new Contracts.ChannelSendReceipt(ChannelSendOutcomes.TransientFailure, null, "The channel failed: " + ex.GetType().Name);
+                }
+            });
+
+        foreach (var send in sends)
+        {
+            var step = send.Step;
+            var receipt = send.Receipt!;
+            step.Attempts++;
+            var enrollment = enrollments[step.EnrollmentId];
+            if (receipt.Outcome == ChannelSendOutcomes.Sent)
+            {
+                step.Status = StepStatuses.Done;
+                step.Outcome = "sent";
+                step.Error = null;
+                step.DoneAt = now.ToUnixTimeMilliseconds();
+                flow.Log(new Activity
+                {
+                    Id = Ids.New(), ProspectId = step.ProspectId, LeadId = enrollment.Contact.LeadId, EnrollmentId = enrollment.Id, StepId = step.Id,
+                    Channel = StepKinds.Email, Kind = "sent", Owner = enrollment.Owner, ProviderMessageId = receipt.ProviderMessageId, OccurredAt = now,
+                });
+                toAdvance.Add((step, "sent"));
+            }
+            else if (receipt.Outcome == ChannelSendOutcomes.TransientFailure && step.Attempts < options.MaxAttempts)
+            {
+                // Backoff: FirstRetry, ×2 each attempt, capped at a day.
+                var delay = TimeSpan.FromTicks(Math.Min(TimeSpan.FromDays(1).Ticks, options.FirstRetry.Ticks * (1L << Math.Min(20, step.Attempts - 1))));
+                step.DueAt = (now + delay).ToUnixTimeMilliseconds();
+                step.Error = receipt.Error ?? "Transient channel failure.";
+            }
+            else
+            {
+                step.Status = StepStatuses.Failed;
+                step.Error = receipt.Outcome == ChannelSendOutcomes.TransientFailure
+                    ? $"Failed after {step.Attempts} attempts: {receipt.Error}"
+                    : receipt.Error ?? "The channel refused the message.";
+                toAdvance.Add((step, "failed"));
+            }
+        }
+
+        foreach (var (step, outcome) in toAdvance)
+        {
+            var enrollment = enrollments[step.EnrollmentId];
+            var sequence = await sequences.GetAsync(db, enrollment.SequenceId, cancellationToken);
+            await flow.AdvanceAsync(enrollment, sequence, step, outcome, now, cancellationToken);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        LogBatch(logger, claimed.Count, sends.Count);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Scheduler ran {Steps} steps ({Emails} emails)")]
+    private static partial void LogBatch(ILogger logger, int steps, int emails);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Scheduler batch failed; its steps are retried when their lease expires")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception);
+}

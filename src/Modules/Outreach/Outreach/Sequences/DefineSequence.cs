@@ -1,0 +1,60 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Modules.Outreach.Contracts;
+using Tandem.Modules.Outreach.Data;
+using Tandem.Modules.Outreach.Templates;
+using Tandem.Modules.Shared.Errors;
+using Tandem.Modules.Shared.Modules;
+
+namespace Tandem.Modules.Outreach.Sequences;
+
+internal sealed class DefineSequenceValidator : IValidator<DefineSequence>
+{
+    public static readonly string[] BranchConditions = [.. TaskOutcomes.All, "replied", "skipped", "blocked", "failed", "sent"];
+
+    public void Validate(DefineSequence m, ValidationErrors errors)
+    {
+        errors.Required("name", m.Name).SingleLine("name", m.Name, Limits.Name);
+        if (m.Steps is null || m.Steps.Count == 0) { errors.Add("steps", "At least one step."); return; }
+        errors.MaxCount("steps", m.Steps, 50);
+        for (var i = 0; i < m.Steps.Count; i++)
+        {
+            var s = m.Steps[i];
+            var at = $"steps[{i}]";
+            if (s is null) { errors.Add(at, "A step is required."); continue; }
+            errors.Required($"{at}.kind", s.Kind).OneOf($"{at}.kind", s.Kind, StepKinds.All)
+                .SingleLine($"{at}.subject", s.Subject, Limits.Title).MultiLine($"{at}.body", s.Body, Limits.Body)
+                .MultiLine($"{at}.instructions", s.Instructions, Limits.Text);
+            if (s.WaitDays is < 0 or > 365) errors.Add($"{at}.waitDays", "Between 0 and 365 business days.");
+            if (s.Kind == StepKinds.Email && string.IsNullOrWhiteSpace(s.Body)) errors.Add($"{at}.body", "An email step needs a body.");
+            if (TemplateRenderer.Problem(s.Subject) is { } sp) errors.Add($"{at}.subject", sp);
+            if (TemplateRenderer.Problem(s.Body) is { } bp) errors.Add($"{at}.body", bp);
+            if (s.Branches is null) continue;
+            for (var j = 0; j < s.Branches.Count; j++)
+            {
+                var b = s.Branches[j];
+                if (b is null) { errors.Add($"{at}.branches[{j}]", "A branch is required."); continue; }
+                errors.Required($"{at}.branches[{j}].when", b.When).OneOf($"{at}.branches[{j}].when", b.When, BranchConditions);
+                // Forward only: a sequence always ends.
+                if (b.GoTo is { } to && (to <= i || to >= m.Steps.Count))
+                    errors.Add($"{at}.branches[{j}].goTo", $"A later step's index ({i + 1}..{m.Steps.Count - 1}), or null to stop.");
+            }
+        }
+    }
+}
+
+internal sealed class DefineSequenceHandler(OutreachDbContext db, TimeProvider clock) : ICommandHandler<DefineSequence, SequenceCreated>
+{
+    public async ValueTask<SequenceCreated> Handle(DefineSequence command, CancellationToken cancellationToken)
+    {
+        var sequence = new Sequence
+        {
+            Id = Ids.New(), Name = command.Name, StopOnReply = command.StopOnReply, IsDefault = command.AutoEnroll, CreatedAt = clock.GetUtcNow(),
+            Steps = command.Steps.Select(s => new SequenceStep(s.Kind, s.WaitDays, s.Subject, s.Body, s.Instructions, s.Branches?.ToList())).ToList(),
+        };
+        db.Sequences.Add(sequence);
+        await db.SaveChangesAsync(cancellationToken);
+        return new SequenceCreated(sequence.Id);
+    }
+}
+

@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using Fluid;
+using Mediator;
+using Tandem.Modules.Outreach.Contracts;
+using Tandem.Modules.Outreach.Data;
+using Tandem.Modules.Prospects.Contracts;
+using Tandem.Modules.Shared.Errors;
+
+namespace Tandem.Modules.Outreach.Templates;
+
+/// <summary>
+/// Email templates in Liquid (Fluid): <c>{{ firstName }}</c>, <c>{{ lastName }}</c>, <c>{{ company }}</c>, <c>{{ jobTitle }}</c>,
+/// <c>{{ owner }}</c>, <c>{{ persona }}</c>. Parsed templates are cached by their text (sequences do not change once created).
+/// </summary>
+internal sealed class TemplateRenderer
+{
+    private static readonly FluidParser Parser = new();
+    private readonly ConcurrentDictionary<string, IFluidTemplate> _cache = new(StringComparer.Ordinal);
+
+    public static string? Problem(string? source)
+    {
+        if (source is null) return null;
+        return Parser.TryParse(source, out _, out var error) ? null : $"Not a valid template: {error}";
+    }
+
+    public string Render(string source, ContactSnapshot contact, string? owner)
+    {
+        var template = _cache.GetOrAdd(source, s => Parser.Parse(s));
+        var context = new TemplateContext();
+        context.SetValue("firstName", contact.FirstName ?? "");
+        context.SetValue("lastName", contact.LastName ?? "");
+        context.SetValue("company", contact.Company ?? "");
+        context.SetValue("jobTitle", contact.JobTitle ?? "");
+        context.SetValue("owner", owner ?? "");
+        context.SetValue("persona", contact.PersonaName ?? "");
+        return template.Render(context);
+    }
+}
+
+internal sealed class PreviewTemplateValidator : IValidator<PreviewTemplate>
+{
+    public void Validate(PreviewTemplate m, ValidationErrors errors)
+    {
+        errors.SingleLine("subject", m.Subject, Limits.Title).Required("body", m.Body).MultiLine("body", m.Body, Limits.Body).SingleLine("prospectId", m.ProspectId, Limits.Id);
+        if (TemplateRenderer.Problem(m.Subject) is { } s) errors.Add("subject", s);
+        if (TemplateRenderer.Problem(m.Body) is { } b) errors.Add("body", b);
+    }
+}
+
+/// <summary>Renders for a real prospect (its contact card) or, without one, for a sample person.</summary>
+internal sealed class PreviewTemplateHandler(ISender sender, TemplateRenderer renderer) : IQueryHandler<PreviewTemplate, TemplatePreview>
+{
+    public async ValueTask<TemplatePreview> Handle(PreviewTemplate query, CancellationToken cancellationToken)
+    {
+        ContactSnapshot contact;
+        string? owner;
+        if (query.ProspectId is not null)
+        {
+            ProspectContact card;
+            try { card = await sender.Send(new GetProspectContact(query.ProspectId), cancellationToken); }
+            catch (NotFoundException) { throw ValidationFailedException.For("prospectId", $"No prospect has the id '{query.ProspectId}'."); }
+            contact = card.ToSnapshot();
+            owner = card.Owner;
+        }
+        else
+        {
+            contact = new ContactSnapshot(null, "camille.martin@example.fr", null, "Camille", "Martin", "Transports Martin", "Directrice générale", 80, [], null, null, null);
+            owner = "Sample Rep";
+        }
+        return new TemplatePreview(query.Subject is null ? null : renderer.Render(query.Subject, contact, owner), renderer.Render(query.Body, contact, owner));
+    }
+}
+
+internal static class ContactMapping
+{
+    public static ContactSnapshot ToSnapshot(this ProspectContact c) =>
+        new(c.LeadId, c.Email, c.Phone, c.FirstName, c.LastName, c.Company, c.JobTitle, c.FitScore, c.FitReasons.ToList(), c.PersonaName, c.CallScript, c.TemplateVariant);
+}

@@ -1,0 +1,150 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Modules.Leads.Contracts;
+using Tandem.Modules.Outreach.Contracts;
+using Tandem.Modules.Prospects.Contracts;
+using Tandem.Modules.Prospects.Data;
+using Tandem.Modules.Shared.Errors;
+using Tandem.Modules.Shared.Modules;
+
+namespace Tandem.Modules.Prospects.Journey;
+
+internal sealed class ChangeProspectStageValidator : IValidator<ChangeProspectStage>
+{
+    public void Validate(ChangeProspectStage m, ValidationErrors errors) => errors.Required("stage", m.Stage).OneOf("stage", m.Stage, ProspectStages.All);
+}
+
+internal sealed class ChangeProspectStageHandler(ProspectsDbContext db) : ICommandHandler<ChangeProspectStage, ProspectDetails>
+{
+    public async ValueTask<ProspectDetails> Handle(ChangeProspectStage command, CancellationToken cancellationToken)
+    {
+        var prospect = await db.Prospects.FirstOrDefaultAsync(p => p.Id == command.ProspectId, cancellationToken) ?? throw new NotFoundException("Prospect", command.ProspectId);
+        prospect.MoveTo(command.Stage);
+        await db.SaveChangesAsync(cancellationToken);
+        return prospect.ToDetails();
+    }
+}
+
+internal sealed class RecordProspectOutcomeValidator : IValidator<RecordProspectOutcome>
+{
+    public void Validate(RecordProspectOutcome m, ValidationErrors errors)
+    {
+        errors.Required("outcome", m.Outcome).OneOf("outcome", m.Outcome, [ProspectOutcomes.Won, ProspectOutcomes.Lost, ProspectOutcomes.Open])
+            .SingleLine("reason", m.Reason, Limits.Detail);
+        if (m.Outcome == ProspectOutcomes.Lost && string.IsNullOrWhiteSpace(m.Reason)) errors.Add("reason", "Say why the prospect was lost.");
+    }
+}
+
+internal sealed class RecordProspectOutcomeHandler(ProspectsDbContext db, TimeProvider clock) : ICommandHandler<RecordProspectOutcome, ProspectDetails>
+{
+    public async ValueTask<ProspectDetails> Handle(RecordProspectOutcome command, CancellationToken cancellationToken)
+    {
+        var prospect = await db.Prospects.FirstOrDefaultAsync(p => p.Id == command.ProspectId, cancellationToken) ?? throw new NotFoundException("Prospect", command.ProspectId);
+        prospect.Close(command.Outcome, command.Reason, clock.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        return prospect.ToDetails();
+    }
+}
+
+internal sealed class ReassignProspectValidator : IValidator<ReassignProspect>
+{
+    public void Validate(ReassignProspect m, ValidationErrors errors) => errors.Required("owner", m.Owner).SingleLine("owner", m.Owner, Limits.Name);
+}
+
+internal sealed class ReassignProspectHandler(ProspectsDbContext db) : ICommandHandler<ReassignProspect, ProspectDetails>
+{
+    public async ValueTask<ProspectDetails> Handle(ReassignProspect command, CancellationToken cancellationToken)
+    {
+        var prospect = await db.Prospects.FirstOrDefaultAsync(p => p.Id == command.ProspectId, cancellationToken) ?? throw new NotFoundException("Prospect", command.ProspectId);
+        prospect.Owner = command.Owner;
+        await db.SaveChangesAsync(cancellationToken);
+        return prospect.ToDetails();
+    }
+}
+
+/// <summary>Every touch dates the prospect's first and last contact (the SLA's first touch); a booked meeting moves it to decision.</summary>
+internal sealed class TrackTouches(ProspectsDbContext db) : INotificationHandler<TouchRecorded>
+{
+    public async ValueTask Handle(TouchRecorded notification, CancellationToken cancellationToken)
+    {
+        if (notification.ProspectId is null) return;
+        if (!await db.BeginConsumeAsync(nameof(TrackTouches), cancellationToken)) return;
+        var prospect = await db.Prospects.FirstOrDefaultAsync(p => p.Id == notification.ProspectId, cancellationToken);
+        if (prospect is not null)
+        {
+            if (notification.Kind is not ("opened" or "clicked" or "delivered" or "bounced" or "unsubscribed")) prospect.Touched(notification.OccurredAt);
+            if (notification.Outcome == TaskOutcomes.MeetingBooked) prospect.MoveTo(ProspectStages.Decision);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}
+
+internal sealed class GetProspectHandler(ProspectsDbContext db) : IQueryHandler<GetProspect, ProspectDetails>
+{
+    public async ValueTask<ProspectDetails> Handle(GetProspect query, CancellationToken cancellationToken) =>
+        (await db.Prospects.AsNoTracking().FirstOrDefaultAsync(p => p.Id == query.Id, cancellationToken))?.ToDetails()
+        ?? throw new NotFoundException("Prospect", query.Id);
+}
+
+/// <summary>The contact card outreach snapshots at enrolment: the lead's details (through Leads' contract) and the persona's script.</summary>
+internal sealed class GetProspectContactHandler(ProspectsDbContext db, ISender sender) : IQueryHandler<GetProspectContact, ProspectContact>
+{
+    public async ValueTask<ProspectContact> Handle(GetProspectContact query, CancellationToken cancellationToken)
+    {
+        var p = await db.Prospects.AsNoTracking().FirstOrDefaultAsync(x => x.Id == query.ProspectId, cancellationToken)
+            ?? throw new NotFoundException("Prospect", query.ProspectId);
+        var persona = p.PersonaId is null ? null : await db.Personas.AsNoTracking().FirstOrDefaultAsync(x => x.Id == p.PersonaId, cancellationToken);
+        LeadDetails? lead = null;
+        try { lead = await sender.Send(new GetLead(p.LeadId), cancellationToken); }
+        catch (NotFoundException) { } // erased or unknown: outreach gets no address and skips channels it cannot reach
+        return new ProspectContact(p.Id, p.LeadId, lead?.Email, lead?.Phone, lead?.FirstName, lead?.LastName, lead?.Company, lead?.JobTitle, p.Owner,
+            p.FitScore, p.FitReasons, p.PersonaId, persona?.Name, persona?.CallScript, persona?.TemplateVariant);
+    }
+}
+
+internal sealed class ListProspectsValidator : IValidator<ListProspects>
+{
+    public void Validate(ListProspects m, ValidationErrors errors)
+    {
+        errors.OneOf("stage", m.Stage, ProspectStages.All)
+            .MaxLength("owner", m.Owner, Limits.Name).MaxLength("leadId", m.LeadId, Limits.Id);
+        if (m.Page is < 1 or > 100_000) errors.Add("page", "Pages start at 1 and stop at 100000; narrow the search instead.");
+        if (m.PageSize is < 1 or > 500) errors.Add("pageSize", "Between 1 and 500.");
+    }
+}
+
+internal sealed class ListProspectsHandler(ProspectsDbContext db) : IQueryHandler<ListProspects, ProspectPage>
+{
+    public async ValueTask<ProspectPage> Handle(ListProspects query, CancellationToken cancellationToken)
+    {
+        IQueryable<Prospect> prospects = db.Prospects.AsNoTracking();
+        if (query.Stage is not null) prospects = prospects.Where(p => p.Stage == query.Stage);
+        if (query.Owner is not null) prospects = prospects.Where(p => p.Owner == query.Owner);
+        if (query.LeadId is not null) prospects = prospects.Where(p => p.LeadId == query.LeadId);
+        var total = await prospects.CountAsync(cancellationToken);
+        var items = await prospects.OrderBy(p => p.Id).Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToListAsync(cancellationToken);
+        return new ProspectPage(items.Select(p => p.ToDetails()).ToList(), total, query.Page, query.PageSize);
+    }
+}
+
+/// <summary>Created in the period (by creation time), won and lost in it (by the time the outcome was recorded).</summary>
+internal sealed class GetProspectNumbersHandler(ProspectsDbContext db) : IQueryHandler<GetProspectNumbers, ProspectNumbers>
+{
+    public async ValueTask<ProspectNumbers> Handle(GetProspectNumbers query, CancellationToken cancellationToken)
+    {
+        IQueryable<Prospect> all = db.Prospects.AsNoTracking();
+        if (query.Owner is not null) all = all.Where(p => p.Owner == query.Owner);
+        // Few rows per period; DateTimeOffset comparisons are translated on both providers through the stored form.
+        var created = await all.CountAsync(p => p.CreatedAt >= query.From && p.CreatedAt < query.To, cancellationToken);
+        var won = await all.CountAsync(p => p.Outcome == ProspectOutcomes.Won && p.OutcomeAt >= query.From && p.OutcomeAt < query.To, cancellationToken);
+        var lost = await all.CountAsync(p => p.Outcome == ProspectOutcomes.Lost && p.OutcomeAt >= query.From && p.OutcomeAt < query.To, cancellationToken);
+        return new ProspectNumbers(created, won, lost);
+    }
+}
+
+internal static class ProspectMapping
+{
+    public static ProspectDetails ToDetails(this Prospect p) =>
+        new(p.Id, p.LeadId, new ProspectFit(p.FitScore, p.FitReasons), p.PersonaId, p.Owner, p.Stage, p.Outcome, p.CreatedAt, p.IcpId, p.OutcomeReason,
+            p.FirstTouchAt);
+}
