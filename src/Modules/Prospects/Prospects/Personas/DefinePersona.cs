@@ -67,7 +67,7 @@ internal static class PersonaMatcher
     {
         var words = Words(CompiledIcp.Normalize(title));
         foreach (var (level, candidates) in SeniorityWords)
-            if (candidates.Any(c => c.Contains(' ', StringComparison.Ordinal) ? string.Join(' ', words).Contains(c, StringComparison.Ordinal) : words.Contains(c))) return level;
+            if (candidates.Any(c => c.Contains(' ', StringComparison.Ordinal) ? string.Join(' ', words).Contains(c, StringComparison.Ordinal) : words.Any(w => w.StartsWith(c, StringComparison.Ordinal)))) return level;
         return "individual";
     }
 
@@ -80,7 +80,8 @@ internal static class PersonaMatcher
         var bestScore = 0;
         foreach (var p in personas)
         {
-            var hits = p.TitleKeywords.Count(k => normalized.Contains(" " + string.Join(' ', Words(CompiledIcp.Normalize(k))) + " ", StringComparison.Ordinal));
+            // A keyword matches at the start of a word, so that "gérant" finds "Gérante" and "manager" finds "managers".
+            var hits = p.TitleKeywords.Count(k => normalized.Contains(" " + string.Join(' ', Words(CompiledIcp.Normalize(k))), StringComparison.Ordinal));
             if (hits == 0) continue;
             var score = hits * 2 + (p.Seniorities.Contains(seniority) ? 1 : 0);
             if (score > bestScore) (best, bestScore) = (p, score);
