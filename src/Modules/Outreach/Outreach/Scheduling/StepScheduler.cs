@@ -153,12 +153,13 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
             var definition = sequence.Steps[step.StepIndex];
             var contact = enrollment.Contact;
             var channel = step.Kind == StepKinds.Task ? "task" : step.Kind;
-            // Channel fallback: a step the person cannot be reached on is skipped and the sequence goes on.
-            var address = step.Kind switch { StepKinds.Email => contact.Email, StepKinds.Call => contact.Phone, _ => "" };
-            if (string.IsNullOrEmpty(address))
+            // Channel fallback: a step the person cannot be reached on is skipped and the sequence goes on. A call without a
+            // known number still becomes a task (the rep may find the number); after a wrong number, calls are skipped.
+            var address = step.Kind == StepKinds.Email ? contact.Email : contact.Phone ?? "";
+            if ((step.Kind == StepKinds.Email && string.IsNullOrEmpty(address)) || (step.Kind == StepKinds.Call && contact.PhoneUnusable))
             {
                 step.Status = StepStatuses.Skipped;
-                step.BlockedReason = step.Kind == StepKinds.Email ? "No email address: skipped (channel fallback)." : "No phone number: skipped (channel fallback).";
+                step.BlockedReason = step.Kind == StepKinds.Email ? "No email address: skipped (channel fallback)." : "Wrong number: call skipped (channel fallback).";
                 toAdvance.Add((step, "skipped"));
                 continue;
             }
@@ -179,7 +180,7 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
             }
             if (step.Kind == StepKinds.Email)
             {
-                sends.Add(new Send(step, address, definition.Subject is null ? null : renderer.Render(definition.Subject, contact, enrollment.Owner),
+                sends.Add(new Send(step, address!, definition.Subject is null ? null : renderer.Render(definition.Subject, contact, enrollment.Owner),
                     renderer.Render(definition.Body ?? "", contact, enrollment.Owner)));
                 continue;
             }

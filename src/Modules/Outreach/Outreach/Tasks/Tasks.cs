@@ -115,7 +115,7 @@ internal sealed class TaskCompletion(OutreachDbContext db, SequenceCache sequenc
         var enrollment = await db.Enrollments.FirstAsync(e => e.Id == task.EnrollmentId, cancellationToken);
         var step = await db.Steps.FirstOrDefaultAsync(s => s.Id == task.Id, cancellationToken);
         // Channel fallback: after a wrong number, later call steps are skipped (the scheduler finds no phone).
-        if (outcome == TaskOutcomes.WrongNumber) enrollment.Contact = enrollment.Contact with { Phone = null };
+        if (outcome == TaskOutcomes.WrongNumber) enrollment.Contact = enrollment.Contact with { PhoneUnusable = true };
         var flow = new StepFlow(db);
         flow.Log(new Activity
         {
