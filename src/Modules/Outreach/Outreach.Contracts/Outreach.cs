@@ -47,8 +47,10 @@ public sealed record SendThroughChannel(string Channel, string MessageId, string
 public sealed record ChannelSendReceipt(string Outcome, string? ProviderMessageId, string? Error);
 
 /// <summary>The outcomes of <see cref="SendThroughChannel"/>.</summary>
-public static class ChannelSendOutcomes
+public sealed record ChannelSendOutcomes
 {
+    private ChannelSendOutcomes() { }
+
     /// <summary>The provider took the message.</summary>
     public const string Sent = "sent";
     /// <summary>Not sent now (no plugin for the channel, plugin down or slow); try again later.</summary>
@@ -79,8 +81,10 @@ public sealed record RecordChannelEvent(
 public sealed record ChannelEventRecorded(string Outcome);
 
 /// <summary>The kinds of <see cref="RecordChannelEvent"/>.</summary>
-public static class ChannelEventKinds
+public sealed record ChannelEventKinds
 {
+    private ChannelEventKinds() { }
+
     /// <summary>The provider delivered the message.</summary>
     public const string Delivered = "delivered";
     /// <summary>The person opened the message (where the channel can know).</summary>
@@ -98,8 +102,10 @@ public static class ChannelEventKinds
 }
 
 /// <summary>The statuses of an enrolment.</summary>
-public static class EnrollmentStatuses
+public sealed record EnrollmentStatuses
 {
+    private EnrollmentStatuses() { }
+
     /// <summary>Steps are still to run.</summary>
     public const string Active = "active";
     /// <summary>Every step ran.</summary>
@@ -109,8 +115,10 @@ public static class EnrollmentStatuses
 }
 
 /// <summary>The statuses of a step of an enrolment.</summary>
-public static class StepStatuses
+public sealed record StepStatuses
 {
+    private StepStatuses() { }
+
     /// <summary>Not scheduled yet (an earlier step has not run).</summary>
     public const string Pending = "pending";
     /// <summary>Scheduled: runs at its due time (or waits for a rep's task).</summary>
@@ -126,8 +134,10 @@ public static class StepStatuses
 }
 
 /// <summary>The reasons an enrolment stops.</summary>
-public static class StopReasons
+public sealed record StopReasons
 {
+    private StopReasons() { }
+
     /// <summary>The person replied.</summary>
     public const string Replied = "replied";
     /// <summary>A meeting was booked.</summary>
@@ -143,8 +153,10 @@ public static class StopReasons
 }
 
 /// <summary>The kinds of steps and of touches.</summary>
-public static class StepKinds
+public sealed record StepKinds
 {
+    private StepKinds() { }
+
     /// <summary>An email sent through the email channel.</summary>
     public const string Email = "email";
     /// <summary>A phone call (a rep task).</summary>
@@ -158,8 +170,10 @@ public static class StepKinds
 }
 
 /// <summary>Outcomes a rep records on a task (calls: the API list; other tasks: done).</summary>
-public static class TaskOutcomes
+public sealed record TaskOutcomes
 {
+    private TaskOutcomes() { }
+
     /// <summary>Spoke to the person.</summary>
     public const string Connected = "connected";
     /// <summary>A meeting was booked: the sequence stops, the prospect moves to decision.</summary>

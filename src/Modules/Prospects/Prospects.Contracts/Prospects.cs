@@ -47,8 +47,10 @@ public sealed record ProspectQualified(
     DateTimeOffset QualifiedAt) : INotification;
 
 /// <summary>The buying-journey stages of a prospect.</summary>
-public static class ProspectStages
+public sealed record ProspectStages
 {
+    private ProspectStages() { }
+
     /// <summary>Becoming aware of the problem.</summary>
     public const string Awareness = "awareness";
     /// <summary>Weighing solutions.</summary>
@@ -60,8 +62,10 @@ public static class ProspectStages
 }
 
 /// <summary>The outcomes of a prospect.</summary>
-public static class ProspectOutcomes
+public sealed record ProspectOutcomes
 {
+    private ProspectOutcomes() { }
+
     /// <summary>Still being worked.</summary>
     public const string Open = "open";
     /// <summary>Became a customer.</summary>
