@@ -47,7 +47,9 @@ public sealed class ListTests(ITestOutputHelper output)
         await Eventually.OutboxesDrainedAsync(store, TimeSpan.FromMinutes(3));
         Assert.Equal(prospects, (await TandemApi.AllProspectsAsync(host.Http)).Count);
 
-        var queue = await TandemApi.GetJsonAsync(host.Http, "/api/outreach/tasks");
+        // Call tasks are created by the step scheduler once the enrolments are stored: poll until it has run them all.
+        var queue = await Eventually.ValueAsync(() => TandemApi.GetJsonAsync(host.Http, "/api/outreach/tasks"),
+            q => q["total"]!.GetValue<int>() >= prospects, TimeSpan.FromMinutes(1), q => $"{q["total"]} open tasks");
 
         Assert.Equal(prospects, queue["total"]!.GetValue<int>());
     }
