@@ -187,6 +187,7 @@ public static class TandemApp
             ModuleCatalog.All.Select(m => new ModuleListing(m.Name, catalog.IsEnabled(m.Name), m.Requires)))
             .WithName("ListModules").WithTags("Platform").WithSummary("The modules compiled in, whether each is enabled, and what each requires");
         api.MapApiKeyEndpoints();
+        api.MapKpiEndpoints();
 
         app.MapPluginEndpoints(api).RequireRateLimiting("public");
 

@@ -42,8 +42,10 @@ public static class OutreachModuleRegistration
         services.AddSingleton<SchedulerGate>();
         services.AddSingleton<SequenceCache>();
         services.AddSingleton<TemplateRenderer>();
-        // The one decision point of the legal gate: the compliance rules replace this registration.
-        services.TryAddSingleton<IContactPolicy, AllowAllContactPolicy>();
+        // The one decision point of the legal gate (docs/compliance.md): the rules of the configured pack, on facts gathered
+        // from Leads and from Outreach's own activity log.
+        services.AddSingleton(CompliantContactPolicy.SettingsFrom(configuration));
+        services.TryAddScoped<IContactPolicy, CompliantContactPolicy>();
         services.AddScoped<EmailChannel>();
         services.AddScoped<Enroller>();
         services.AddScoped<TaskCompletion>();

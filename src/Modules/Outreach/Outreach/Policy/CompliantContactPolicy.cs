@@ -1,0 +1,81 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Tandem.Modules.Leads.Contracts;
+using Tandem.Modules.Outreach.Data;
+using Tandem.Modules.Shared.Compliance;
+using Tandem.Modules.Shared.Errors;
+
+namespace Tandem.Modules.Outreach.Policy;
+
+/// <summary>
+/// The contact policy of a deployment: gathers what the rules need — the lead's kind, place, consents and callback
+/// request from Leads; the calls, refusals, do-not-call outcomes and unsubscribes from Outreach's own activity log — and
+/// asks the one decision point (<see cref="ContactRules.Decide"/>, docs/compliance.md). Settings from
+/// <c>Tandem:Compliance:*</c>.
+/// </summary>
+internal sealed class CompliantContactPolicy(ISender sender, OutreachDbContext db, ComplianceSettings settings) : IContactPolicy
+{
+    /// <summary>Call outcomes that are a refusal during a call (no new contact for 60 days).</summary>
+    private static readonly string[] Refusals = ["refused", "not-interested"];
+
+    public static ComplianceSettings SettingsFrom(IConfiguration configuration) => new()
+    {
+        Pack = configuration["Tandem:Compliance:Pack"] ?? CompliancePacks.France,
+        OfferSector = configuration["Tandem:Compliance:OfferSector"],
+        AllowOptedInNewsletterInEnergyRenovation = configuration.GetValue("Tandem:Compliance:AllowOptedInNewsletterInEnergyRenovation", false),
+    };
+
+    public async ValueTask<ContactDecision> DecideAsync(ContactAttempt attempt, ContactCard contact, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        // A sequence's call, LinkedIn and manual steps only put a task in a rep's list: the contact is the rep's, made when
+        // they act, and the compliance check answers for that moment. The steps Tandem sends itself (email) are gated here.
+        if (attempt.EnrollmentId is not null && attempt.Channel != ContactChannels.Email) return ContactDecision.Allow;
+        LeadDetails? lead = null;
+        if (attempt.LeadId is { } leadId)
+        {
+            try { lead = await sender.Send(new GetLead(leadId), cancellationToken); }
+            catch (NotFoundException) { }
+            catch (ModuleDisabledException) { }
+        }
+        var activities = await db.Activities.AsNoTracking()
+            .Where(a => (attempt.ProspectId != null && a.ProspectId == attempt.ProspectId) || (attempt.LeadId != null && a.LeadId == attempt.LeadId))
+            .Select(a => new { a.Channel, a.Kind, a.Outcome, a.OccurredAt })
+            .ToListAsync(cancellationToken);
+
+        var channel = attempt.Channel;
+        string? suppressed = null;
+        if (channel == ContactChannels.Call && activities.Any(a => a.Outcome == "do-not-call")) suppressed = "do-not-call";
+        if (channel == ContactChannels.Email && activities.Any(a => a.Kind == "unsubscribed")) suppressed = "unsubscribed";
+        if (channel == ContactChannels.Email && activities.Any(a => a.Kind == "bounced" && a.Outcome != "soft")) suppressed = "hard bounce";
+
+        var callbackAt = lead is { CallbackRequested: true }
+            ? lead.Score.Reasons.Where(r => r.Rule == "callback-requested").Select(r => (DateTimeOffset?)r.At).Max() ?? lead.CreatedAt
+            : (DateTimeOffset?)null;
+        var facts = new ContactFacts
+        {
+            Kind = lead?.Kind ?? "consumer",
+            PostalCode = lead?.PostalCode,
+            Phone = lead?.Phone ?? contact.Phone,
+            IsCustomer = lead?.Status == LeadStatus.Customer,
+            Consents = lead?.Consents.Select(c => new ConsentState(c.Purpose, c.Granted, c.At)).ToList() ?? [],
+            CallbackRequestedAt = callbackAt,
+            CallAttempts = activities.Where(a => a.Channel == ContactChannels.Call && a.Kind == "call").Select(a => a.OccurredAt).ToList(),
+            LastRefusalAt = activities.Where(a => a.Outcome is { } o && Refusals.Contains(o)).Select(a => (DateTimeOffset?)a.OccurredAt).Max(),
+            SuppressedBecause = suppressed,
+            CollectedIndirectly = lead?.Sources.Any(s => s.Detail?.Contains("collected indirectly", StringComparison.OrdinalIgnoreCase) == true) == true,
+            ContactedBefore = activities.Any(a => a.Kind is "sent" or "call" or "meeting"),
+        };
+        // Sequence steps are prospecting; only emails are sent by Tandem itself, calls and LinkedIn steps are a rep's tasks.
+        var decision = ContactRules.Decide(facts, new Tandem.Modules.Shared.Compliance.ContactAttempt(channel, ContactPurposes.Prospecting, at,
+            Automated: channel == ContactChannels.Email), settings);
+        var reason = decision.Reasons.Count == 0 ? null : string.Join(" ", decision.Reasons.Select(r => r.English));
+        return decision.Verdict switch
+        {
+            ComplianceVerdicts.Allowed => ContactDecision.Allow,
+            ComplianceVerdicts.Deferred => ContactDecision.Defer(decision.NextAllowedAt!.Value, reason!),
+            _ when decision.NextAllowedAt is { } until => ContactDecision.Defer(until, reason!),
+            _ => ContactDecision.Block(reason!),
+        };
+    }
+}
