@@ -73,6 +73,14 @@ internal sealed class TestHost : IAsyncDisposable
 
     public AsyncServiceScope Scope() => Services.CreateAsyncScope();
 
+    /// <summary>
+    /// Runs Outreach's step scheduler once, as its background service would (the test host is built, not started): the
+    /// due steps of new enrolments become rep tasks. Returns how many steps it ran.
+    /// </summary>
+    public Task<int> RunSchedulerAsync() =>
+        Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<Tandem.Modules.Outreach.Scheduling.StepScheduler>().Single()
+            .RunOnceAsync(CancellationToken.None);
+
     public ModuleDatabase Database(string module) => Services.GetServices<ModuleDatabase>().Single(d => d.Module == module);
 
     public static ModuleDbContext Context(AsyncServiceScope scope, ModuleDatabase database) =>
