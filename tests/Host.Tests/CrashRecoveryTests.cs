@@ -47,7 +47,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         var total = Stopwatch.StartNew();
         await using var store = await TestStore.CreateAsync(provider);
         // Short leases so that messages reserved or claimed by the killed process are taken over quickly.
-        string[] settings = ["--Tandem:Outbox:LeaseSeconds=3", "--Tandem:Outbox:PollIntervalMs=200"];
+        string[] settings = ["--Tandem:Outbox:LeaseSeconds=3", "--Tandem:Outbox:PollIntervalMs=200",
+            "--Tandem:Outreach:Scheduler:LeaseSeconds=3", "--Tandem:Outreach:Scheduler:PollIntervalMs=200"];
         HostProcess host = await HostProcess.StartAsync(store, output, settings);
         var firstHost = host;
         HostProcess? secondHost = null;
@@ -132,8 +133,13 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             // Quiescent: every module's outbox published, none failing. Only then are counts final.
             var quiet = Stopwatch.StartNew();
             var outboxes = await Eventually.OutboxesDrainedAsync(store, QuiescenceTimeout);
-            var quiescenceTook = quiet.Elapsed;
             Assert.All(outboxes, o => Assert.Empty(o.Failures));
+            // The call tasks come from Outreach's step scheduler after the enrolments (the steps the killed host had
+            // claimed wait for their lease): quiescent also means a task for every prospect, or the deadline.
+            var prospectCount = (await TandemApi.GetJsonAsync(host.Http, "/api/prospects?pageSize=1"))["total"]!.GetValue<int>();
+            await Eventually.ValueAsync(async () => (await TandemApi.GetJsonAsync(host.Http, "/api/outreach/tasks?pageSize=1"))["total"]!.GetValue<int>(),
+                n => n >= prospectCount, QuiescenceTimeout, n => $"{n} call tasks for {prospectCount} prospects");
+            var quiescenceTook = quiet.Elapsed;
 
             var verify = Stopwatch.StartNew();
             var leads = await TandemApi.AllLeadsAsync(host.Http);
