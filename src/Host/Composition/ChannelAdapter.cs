@@ -19,6 +19,10 @@ internal sealed class SendThroughChannelHandler(PluginChannels channels) : IComm
             Recipient = command.Recipient,
             Subject = command.Subject,
             Body = command.Body,
+            From = command.From,
+            FromDisplayName = command.FromDisplayName,
+            ReplyTo = command.ReplyTo,
+            UnsubscribeUrl = command.UnsubscribeUrl,
         }, cancellationToken);
         var outcome = result.Outcome switch
         {

@@ -40,7 +40,12 @@ public sealed record GetAvailableChannels : IQuery<IReadOnlyList<string>>;
 /// plugins). <paramref name="MessageId"/> is the idempotency key: the same step retried carries the same id, so that a
 /// channel never sends it twice.
 /// </summary>
-public sealed record SendThroughChannel(string Channel, string MessageId, string Recipient, string? Subject, string? Body)
+/// <param name="From">The sending mailbox or caller id (the owner's); null: the channel's default.</param>
+/// <param name="FromDisplayName">The sender's name as the recipient sees it; null: none.</param>
+/// <param name="ReplyTo">Where replies go when not to <paramref name="From"/>.</param>
+/// <param name="UnsubscribeUrl">The recipient's one-click unsubscribe link (<c>/u/{token}</c>), sent as RFC 8058 headers.</param>
+public sealed record SendThroughChannel(string Channel, string MessageId, string Recipient, string? Subject, string? Body,
+    string? From = null, string? FromDisplayName = null, string? ReplyTo = null, Uri? UnsubscribeUrl = null)
     : ICommand<ChannelSendReceipt>;
 
 /// <summary>What a channel did with a message: <see cref="ChannelSendOutcomes"/>, the provider's id, and why it failed.</summary>
