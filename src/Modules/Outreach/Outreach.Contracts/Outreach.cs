@@ -40,6 +40,11 @@ public sealed record GetAvailableChannels : IQuery<IReadOnlyList<string>>;
 /// plugins). <paramref name="MessageId"/> is the idempotency key: the same step retried carries the same id, so that a
 /// channel never sends it twice.
 /// </summary>
+/// <param name="Channel">The channel (<c>email</c>, <c>call</c>…).</param>
+/// <param name="MessageId">Tandem's id of the message, the idempotency key.</param>
+/// <param name="Recipient">The address on the channel (e-mail address, E.164 number…).</param>
+/// <param name="Subject">The subject line, for channels that have one.</param>
+/// <param name="Body">The text, or the instructions for a call.</param>
 /// <param name="From">The sending mailbox or caller id (the owner's); null: the channel's default.</param>
 /// <param name="FromDisplayName">The sender's name as the recipient sees it; null: none.</param>
 /// <param name="ReplyTo">Where replies go when not to <paramref name="From"/>.</param>
