@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Tandem.Modules.Leads.Capture;
 using Tandem.Modules.Leads.Contracts;
@@ -15,10 +16,16 @@ using Tandem.Modules.Shared.Modules;
 
 namespace Tandem.Modules.Leads.Import;
 
-/// <summary>This process, as the holder of import leases.</summary>
-internal sealed class ImportWorkerIdentity
+/// <summary>
+/// This process, as the holder of import leases, and how long a lease lasts (<c>Tandem:Leads:Import:LeaseSeconds</c>,
+/// default 120): each committed batch renews it; an import whose process died is taken over once its lease has expired.
+/// </summary>
+internal sealed class ImportWorkerIdentity(IConfiguration configuration)
 {
     public string Id { get; } = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    public TimeSpan Lease { get; } = TimeSpan.FromSeconds(configuration.GetValue("Tandem:Leads:Import:LeaseSeconds", 120) is var s && s is >= 1 and <= 3600
+        ? s : throw new InvalidOperationException($"Tandem:Leads:Import:LeaseSeconds is {s}; use 1 to 3600 seconds (default 120)."));
 }
 
 /// <summary>One row read from the file: its number, and the contact or why it is refused.</summary>
@@ -34,14 +41,13 @@ internal readonly record struct ImportRow(int Row, CapturedContact? Contact, str
 internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normalizer, ImportWorkerIdentity worker, TimeProvider clock, ILogger<LeadImporter> logger)
 {
     public const int BatchSize = 5000;
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     public const int MaxStoredErrors = 10_000;
 
     /// <summary>Takes the import's lease; false when another worker holds it or it is finished.</summary>
     public async Task<bool> ClaimAsync(string id, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var until = now + Lease;
+        var until = now + worker.Lease;
         var me = worker.Id;
         var claimed = await db.WriteAsync(c => db.Imports
             .Where(i => i.Id == id && (i.Status == ImportStatus.Queued || i.Status == ImportStatus.Running) && (i.LockedUntil == null || i.LockedUntil < now || i.LockedBy == me))
@@ -242,7 +248,7 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
         var lastRow = batch[^1].Row;
         var storeErrors = errors.Take(Math.Max(0, MaxStoredErrors - progress.Rejected)).ToList();
         var me = worker.Id;
-        var leaseUntil = now + Lease;
+        var leaseUntil = now + worker.Lease;
         await db.WriteAsync(async c =>
         {
             await writes.RunAsync(touched, sources, merges, storeErrors, job.Id, c);

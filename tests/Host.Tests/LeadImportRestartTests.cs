@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Tandem.Host.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Tandem.Host.Tests;
+
+/// <summary>
+/// A lead import survives the death of its process (docs/leads.md, "Import"): the host is SIGKILLed while a 30,000-row
+/// file is half imported; the restarted host takes the import over once its lease has expired, resumes after the last
+/// committed batch and finishes with every row counted once, every person created once and one source entry per row.
+/// </summary>
+public sealed class LeadImportRestartTests(ITestOutputHelper output)
+{
+    private const int Rows = 30_000;
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task An_import_killed_half_way_resumes_after_a_restart_and_imports_no_row_twice(Provider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var host = await HostProcess.StartAsync(store, output, "--Tandem:Leads:Import:LeaseSeconds=5");
+        try
+        {
+            // Every 50th row repeats the person of the row before it (email in capitals: merged); every 100th has no valid
+            // email (rejected with its row number). Rows are numbered as a spreadsheet shows them: the header is row 1.
+            var csv = new StringBuilder("Prénom;Nom;E-mail;Code postal\r\n");
+            int created = 0, merged = 0, rejected = 0;
+            for (var i = 1; i <= Rows; i++)
+            {
+                if (i % 100 == 0) { csv.Append($"Bad;Row{i};pas-un-email-{i};69001\r\n"); rejected++; }
+                else if (i % 50 == 0) { csv.Append($"Élodie;Lefèvre;PERSONNE.{i - 1}@EXEMPLE-SOLAIRE.FR;;\r\n"); merged++; }
+                else { csv.Append($"Élodie;Lefèvre;personne.{i}@exemple-solaire.fr;75001\r\n"); created++; }
+            }
+            using var file = new ByteArrayContent(Encoding.UTF8.GetBytes(csv.ToString()));
+            file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+            using var form = new MultipartFormDataContent { { file, "file", "salon.csv" }, { new StringContent("event"), "source" } };
+            using var response = await host.Http.PostAsync("/api/leads/imports", form);
+            var started = (await TandemApi.ReadJsonAsync(response))!;
+            Assert.True(response.StatusCode == HttpStatusCode.Accepted, response.Describe(started.ToJsonString()));
+            var id = started.Str("id");
+
+            // Kill as soon as at least one batch is committed and the file is not finished.
+            var atKill = await Eventually.ValueAsync(() => TandemApi.GetJsonAsync(host.Http, $"/api/leads/imports/{id}"),
+                s => s["rows"]!.GetValue<int>() > 0 || s.Str("status") is "completed" or "failed", TimeSpan.FromSeconds(120), s => s.ToJsonString(),
+                interval: TimeSpan.FromMilliseconds(20));
+            await host.KillAsync();
+            var rowsAtKill = atKill["rows"]!.GetValue<int>();
+            output.WriteLine($"[{provider}] killed with {rowsAtKill:N0} of {Rows:N0} rows committed: {atKill.ToJsonString()}");
+            Assert.True(atKill.Str("status") == "running" && rowsAtKill < Rows, $"the import was not half way when the host was killed: {atKill.ToJsonString()}");
+
+            host = await host.RestartAsync();
+            var done = await Eventually.ValueAsync(() => TandemApi.GetJsonAsync(host.Http, $"/api/leads/imports/{id}"),
+                s => s.Str("status") is "completed" or "failed", TimeSpan.FromSeconds(180), s => s.ToJsonString());
+            output.WriteLine($"[{provider}] after the restart: {done.ToJsonString()}");
+
+            Assert.Equal("completed", done.Str("status"));
+            Assert.Equal((Rows, created, merged, rejected),
+                (done["rows"]!.GetValue<int>(), done["created"]!.GetValue<int>(), done["merged"]!.GetValue<int>(), done["rejected"]!.GetValue<int>()));
+            var errorRows = done["errors"]!.AsArray().Select(e => e!["row"]!.GetValue<int>()).ToList();
+            Assert.Equal(errorRows.Distinct().Count(), errorRows.Count);
+            Assert.All(errorRows, r => Assert.Equal(0, (r - 1) % 100)); // data row i is spreadsheet row i + 1
+
+            // What the database holds, counted directly: one lead per person, one source entry per accepted row, each
+            // row's reference once.
+            var leads = store.Table("Leads", "Leads");
+            var sources = store.Table("Leads", "Sources");
+            Assert.Equal(created, await store.ScalarAsync("Leads", $"SELECT COUNT(*) FROM {leads}"));
+            Assert.Equal(created + merged, await store.ScalarAsync("Leads", $"SELECT COUNT(*) FROM {sources} WHERE \"Detail\" = @d", ("d", $"import:{id}")));
+            Assert.Equal(created + merged, await store.ScalarAsync("Leads", $"SELECT COUNT(DISTINCT \"Reference\") FROM {sources} WHERE \"Detail\" = @d", ("d", $"import:{id}")));
+            host.AssertNoErrorsLogged();
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+}
