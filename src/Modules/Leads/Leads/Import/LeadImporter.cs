@@ -24,6 +24,10 @@ internal sealed class ImportWorkerIdentity(IConfiguration configuration)
 {
     public string Id { get; } = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
 
+    /// <summary>The imports this process is running now: the lease keeps other processes out, this keeps a second runner
+    /// of the same process (the background worker and a direct <c>RunLeadImport</c>) out.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, bool> Running { get; } = new(StringComparer.Ordinal);
+
     public TimeSpan Lease { get; } = TimeSpan.FromSeconds(configuration.GetValue("Tandem:Leads:Import:LeaseSeconds", 120) is var s && s is >= 1 and <= 3600
         ? s : throw new InvalidOperationException($"Tandem:Leads:Import:LeaseSeconds is {s}; use 1 to 3600 seconds (default 120)."));
 }
@@ -49,14 +53,37 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
         var now = clock.GetUtcNow();
         var until = now + worker.Lease;
         var me = worker.Id;
-        var claimed = await db.WriteAsync(c => db.Imports
-            .Where(i => i.Id == id && (i.Status == ImportStatus.Queued || i.Status == ImportStatus.Running) && (i.LockedUntil == null || i.LockedUntil < now || i.LockedBy == me))
-            .ExecuteUpdateAsync(s => s.SetProperty(i => i.LockedBy, me).SetProperty(i => i.LockedUntil, until).SetProperty(i => i.Status, ImportStatus.Running), c), ct);
-        return claimed == 1;
+        if (!worker.Running.TryAdd(id, true)) return false; // already running in this process
+        try
+        {
+            var claimed = await db.WriteAsync(c => db.Imports
+                .Where(i => i.Id == id && (i.Status == ImportStatus.Queued || i.Status == ImportStatus.Running) && (i.LockedUntil == null || i.LockedUntil < now || i.LockedBy == me))
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.LockedBy, me).SetProperty(i => i.LockedUntil, until).SetProperty(i => i.Status, ImportStatus.Running), c), ct);
+            if (claimed == 1) return true;
+        }
+        catch
+        {
+            worker.Running.TryRemove(id, out _);
+            throw;
+        }
+        worker.Running.TryRemove(id, out _);
+        return false;
     }
 
-    /// <summary>Runs a claimed import to its end.</summary>
+    /// <summary>Runs a claimed import to its end (or until it fails or is cancelled; then it is resumable).</summary>
     public async Task RunAsync(string id, CancellationToken ct)
+    {
+        try
+        {
+            await RunClaimedAsync(id, ct);
+        }
+        finally
+        {
+            worker.Running.TryRemove(id, out _);
+        }
+    }
+
+    private async Task RunClaimedAsync(string id, CancellationToken ct)
     {
         var job = await db.Imports.AsNoTracking().FirstAsync(i => i.Id == id, ct);
         CsvLayout layout;
