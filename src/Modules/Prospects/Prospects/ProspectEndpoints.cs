@@ -23,6 +23,7 @@ internal static class ProspectEndpoints
             .WithName("ListPersonas").WithSummary("The buyer personas");
         api.MapPost("/accounts", async (DefineAccount command, ISender sender, CancellationToken ct) =>
             Results.Ok(await sender.Send(command, ct))).WithName("DefineAccount").WithSummary("Create or update a company with its firmographics");
+        Outbound.OutboundEndpoints.Map(api);
 
         api.MapPost("/", async (QualifyLead command, ISender sender, CancellationToken ct) =>
         {
