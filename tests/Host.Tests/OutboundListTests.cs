@@ -84,7 +84,9 @@ public sealed class OutboundListTests(OutboundListHosts hosts, ITestOutputHelper
 
         var run = Guid.NewGuid().ToString("N")[..8];
         var csv = BuildCsv(run);
-        var first = await ImportAsync(http, csv);
+        JsonNode first;
+        try { first = await ImportAsync(http, csv); }
+        catch { output.WriteLine(host.Output); throw; }
         output.WriteLine($"{provider}: {first.ToJsonString()}");
 
         // The expectation, spelt out independently of the import's own code.

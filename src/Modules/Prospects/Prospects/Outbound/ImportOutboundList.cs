@@ -107,7 +107,7 @@ internal sealed class ImportOutboundListHandler(ProspectsDbContext db, ISender s
         {
             File.Delete(command.StagedFile);
         }
-        await RunLeadImportAsync(leadImportId, cancellationToken);
+        await WaitForLeadImportAsync(leadImportId, cancellationToken);
         var leadOfRow = (await sender.Send(new GetImportedLeads(leadImportId), cancellationToken)).ToDictionary(r => r.Row, r => r.LeadId);
 
         var errors = new List<OutboundRow>();
@@ -157,17 +157,17 @@ internal sealed class ImportOutboundListHandler(ProspectsDbContext db, ISender s
             errors.Take(ErrorsShown).Select(e => new OutboundRowError(e.Row, e.Error!)).ToList(), watch.ElapsedMilliseconds);
     }
 
-    /// <summary>Runs Leads' import now in this request; when Leads' own worker took it first, waits for it to end.</summary>
-    private async Task RunLeadImportAsync(string id, CancellationToken ct)
+    /// <summary>
+    /// Waits for Leads' import worker, which starting the import woke, to end it. (Not <c>RunLeadImport</c> here: the
+    /// worker of the same process may already hold it, and the lease does not keep the same process out.)
+    /// </summary>
+    private async Task WaitForLeadImportAsync(string id, CancellationToken ct)
     {
-        if (!await sender.Send(new RunLeadImport(id), ct))
+        var deadline = clock.GetUtcNow() + LeadImportDeadline;
+        while ((await sender.Send(new GetLeadImport(id), ct)).Status is ImportStatus.Queued or ImportStatus.Running)
         {
-            var deadline = clock.GetUtcNow() + LeadImportDeadline;
-            while ((await sender.Send(new GetLeadImport(id), ct)).Status is ImportStatus.Queued or ImportStatus.Running)
-            {
-                if (clock.GetUtcNow() > deadline) throw new ConflictException("The lead import is still running.", $"Lead import {id} did not end in time; see GET /api/leads/imports/{id}.");
-                await Task.Delay(TimeSpan.FromMilliseconds(100), clock, ct);
-            }
+            if (clock.GetUtcNow() > deadline) throw new ConflictException("The lead import is still running.", $"Lead import {id} did not end in time; see GET /api/leads/imports/{id}.");
+            await Task.Delay(TimeSpan.FromMilliseconds(50), clock, ct);
         }
         var state = await sender.Send(new GetLeadImport(id), ct);
         if (state.Status == ImportStatus.Failed) throw ValidationFailedException.For("file", state.Failure ?? "The file could not be imported.");
