@@ -9,7 +9,8 @@ namespace Tandem.Host.Tests;
 
 /// <summary>
 /// Hosts of their own: the outbound list is scored against every ICP of the host, so the hand-computed counts hold only
-/// where this class's ICP is the only one. Reps: alice covers the Rhône (69), bob Paris (75).
+/// where this class's ICP is the only one. Reps: alice covers the Rhône (69), bob Paris (75), carol the Bouches-du-Rhône
+/// (13); the first-touch SLA is a few seconds long.
 /// </summary>
 public sealed class OutboundListHosts : IAsyncLifetime
 {
@@ -24,8 +25,14 @@ public sealed class OutboundListHosts : IAsyncLifetime
             if (_started.TryGetValue(provider, out var started)) return started;
             var store = await TestStore.CreateAsync(provider);
             var host = await HostProcess.StartAsync(store, null,
+            [
                 "--Tandem:Prospects:Reps:0:Name=alice", "--Tandem:Prospects:Reps:0:Departements:0=69",
-                "--Tandem:Prospects:Reps:1:Name=bob", "--Tandem:Prospects:Reps:1:Departements:0=75");
+                "--Tandem:Prospects:Reps:1:Name=bob", "--Tandem:Prospects:Reps:1:Departements:0=75",
+                "--Tandem:Prospects:Reps:2:Name=carol", "--Tandem:Prospects:Reps:2:Departements:0=13",
+                // The first-touch SLA shrunk to 3.6 seconds, every day round the clock, so that a test can see it pass.
+                "--Tandem:Prospects:Sla:FirstTouchHours=0.001", "--Tandem:Prospects:Sla:DayStartHour=0", "--Tandem:Prospects:Sla:DayEndHour=24",
+                .. Enum.GetNames<DayOfWeek>().Select((d, i) => $"--Tandem:Prospects:Sla:WorkingDays:{i}={d}"),
+            ]);
             return _started[provider] = (store, host);
         }
         finally
@@ -145,6 +152,52 @@ public sealed class OutboundListTests(OutboundListHosts hosts, ITestOutputHelper
         Assert.Contains("file", (await TandemApi.AssertProblemAsync(noCompany, HttpStatusCode.BadRequest, "validation"))["errors"]!.AsObject().Select(e => e.Key));
         Assert.Empty(await TandemApi.LeadsByEmailAsync(http, $"nobody.{run}@exemple.fr"));
         host.AssertNoErrorsLogged();
+    }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_prospect_without_a_first_touch_after_the_sla_is_listed_overdue_until_it_is_touched(Provider provider)
+    {
+        var (_, host) = await hosts.GetAsync(provider);
+        var http = host.Http;
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var leadId = await TandemApi.PostCreatedAsync(http, "/api/leads", new
+        {
+            email = $"sla.{run}@exemple.fr", company = $"Marseille Solaire {run}", postalCode = "13002", kind = "professional", source = new { channel = "api" },
+        });
+        var prospectId = await TandemApi.PostCreatedAsync(http, "/api/prospects", new { leadId });
+        Assert.Equal("carol", (await TandemApi.GetJsonAsync(http, $"/api/prospects/{prospectId}")).Str("owner"));
+
+        async Task<JsonArray> OverdueAsync() => (await TandemApi.GetJsonAsync(http, "/api/prospects/overdue?owner=carol")).AsArray();
+        var overdue = await Eventually.ValueAsync(OverdueAsync, list => list.Any(p => p!.Str("id") == prospectId), TimeSpan.FromSeconds(60),
+            list => $"not overdue yet: {list.ToJsonString()}");
+        var entry = overdue.Single(p => p!.Str("id") == prospectId)!;
+        Assert.Equal(leadId, entry.Str("leadId"));
+        Assert.True(entry["dueBy"]!.GetValue<DateTimeOffset>() > entry["createdAt"]!.GetValue<DateTimeOffset>());
+
+        // The rep calls: the first touch takes it off the list.
+        using (var touch = await http.PostAsJsonAsync("/api/outreach/activities", new { prospectId, kind = "call", outcome = "no-answer" }))
+            Assert.Equal(HttpStatusCode.Created, touch.StatusCode);
+        await Eventually.ValueAsync(OverdueAsync, list => list.All(p => p!.Str("id") != prospectId), TimeSpan.FromSeconds(60),
+            list => $"still overdue after the touch: {list.ToJsonString()}");
+        using var tooLong = await http.GetAsync("/api/prospects/overdue?owner=" + new string('x', 300));
+        Assert.Contains("owner", (await TandemApi.AssertProblemAsync(tooLong, HttpStatusCode.BadRequest, "validation"))["errors"]!.AsObject().Select(e => e.Key));
+    }
+
+    [Fact]
+    public void The_first_touch_deadline_counts_business_hours_only()
+    {
+        var sla = new Tandem.Modules.Prospects.Journey.FirstTouchSla(4, TimeSpan.FromHours(9), TimeSpan.FromHours(18),
+            TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris"), new HashSet<DayOfWeek> { DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday });
+        // Friday 27 November 2026, 16:00 in Paris (UTC+1): two hours on Friday, two on Monday from 09:00 → Monday 11:00 Paris = 10:00 UTC.
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 10, 0, 0, TimeSpan.Zero), sla.DeadlineFrom(new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero)));
+        // Saturday: the clock starts on Monday at 09:00 → 13:00 Paris.
+        Assert.Equal(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero), sla.DeadlineFrom(new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.Zero)));
+        // Tuesday 07:00 Paris, before opening: 09:00 + 4 h = 13:00 Paris.
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero), sla.DeadlineFrom(new DateTimeOffset(2026, 12, 1, 6, 0, 0, TimeSpan.Zero)));
+        // Summer time (UTC+2): Wednesday 1 July 2026 17:30 Paris → 30 min that day, 3.5 h Thursday → 12:30 Paris = 10:30 UTC.
+        Assert.Equal(new DateTimeOffset(2026, 7, 2, 10, 30, 0, TimeSpan.Zero), sla.DeadlineFrom(new DateTimeOffset(2026, 7, 1, 15, 30, 0, TimeSpan.Zero)));
     }
 
     /// <summary>The list a researcher exports: French headers, semicolons, SIREN, NAF, INSEE band, contact.</summary>

@@ -162,3 +162,15 @@ public sealed record OutboundListImported(string LeadImportId, int Rows, int Rej
 
 /// <summary>A row refused by an outbound list import.</summary>
 public sealed record OutboundRowError(int Row, string Message);
+
+/// <summary>Prospects still waiting for their first touch after the SLA's business hours (<c>Tandem:Prospects:Sla</c>), most overdue first.</summary>
+public sealed record ListOverdueProspects(string? Owner) : IQuery<IReadOnlyList<OverdueProspect>>;
+
+/// <summary>A prospect past its first-touch deadline.</summary>
+/// <param name="Id">The prospect.</param>
+/// <param name="LeadId">Its lead.</param>
+/// <param name="Owner">The rep who owes the touch.</param>
+/// <param name="FitScore">ICP fit (0..100).</param>
+/// <param name="CreatedAt">When it became a prospect (the SLA's clock starts).</param>
+/// <param name="DueBy">When the first touch was due.</param>
+public sealed record OverdueProspect(string Id, string LeadId, string? Owner, int FitScore, DateTimeOffset CreatedAt, DateTimeOffset DueBy);

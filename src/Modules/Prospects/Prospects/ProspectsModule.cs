@@ -35,6 +35,7 @@ public static class ProspectsModuleRegistration
         services.AddSingleton<IcpCache>();
         services.AddScoped<Qualification.Qualification>();
         services.AddSingleton<Outbound.OutboundStaging>();
+        services.AddSingleton(Journey.FirstTouchSla.FromConfiguration(configuration));
         return services
             .AddModuleDbContext<ProspectsDbContext, SqliteProspectsDbContext, PostgresProspectsDbContext>(ProspectsModule.ModuleName, configuration)
             .AddModuleConventions(typeof(ProspectsModule).Assembly);

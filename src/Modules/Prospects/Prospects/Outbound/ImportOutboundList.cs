@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Tandem.Modules.Leads.Contracts;
 using Tandem.Modules.Prospects.Contracts;
 using Tandem.Modules.Prospects.Data;
@@ -80,7 +81,8 @@ internal sealed class ImportOutboundListValidator : IValidator<ImportOutboundLis
 /// batches, never per row), scores every row with the compiled ICPs in memory and creates the fitting prospects in
 /// batches of <see cref="Batch"/>, each with its <see cref="ProspectQualified"/> (so Outreach enrols them).
 /// </summary>
-internal sealed class ImportOutboundListHandler(ProspectsDbContext db, ISender sender, IcpCache icps, OwnerAssignment owners, TimeProvider clock)
+internal sealed partial class ImportOutboundListHandler(ProspectsDbContext db, ISender sender, IcpCache icps, OwnerAssignment owners, TimeProvider clock,
+    ILogger<ImportOutboundListHandler> logger)
     : ICommandHandler<ImportOutboundList, OutboundListImported>
 {
     /// <summary>The lead source of a researched list (one of Leads' channels).</summary>
@@ -107,7 +109,9 @@ internal sealed class ImportOutboundListHandler(ProspectsDbContext db, ISender s
         {
             File.Delete(command.StagedFile);
         }
+        var read = watch.ElapsedMilliseconds;
         await WaitForLeadImportAsync(leadImportId, cancellationToken);
+        var leads = watch.ElapsedMilliseconds;
         var leadOfRow = (await sender.Send(new GetImportedLeads(leadImportId), cancellationToken)).ToDictionary(r => r.Row, r => r.LeadId);
 
         var errors = new List<OutboundRow>();
@@ -120,6 +124,7 @@ internal sealed class ImportOutboundListHandler(ProspectsDbContext db, ISender s
         }
 
         var accounts = await UpsertAccountsAsync(usable.Select(u => u.Row), cancellationToken);
+        var accountsDone = watch.ElapsedMilliseconds;
         var compiled = await icps.GetAsync(db, cancellationToken);
         var personas = await db.Personas.AsNoTracking().OrderBy(p => p.CreatedAt).ToListAsync(cancellationToken);
         var prospectsSoFar = owners.HasOwners ? await db.Prospects.CountAsync(cancellationToken) : 0;
@@ -153,9 +158,14 @@ internal sealed class ImportOutboundListHandler(ProspectsDbContext db, ISender s
             db.ChangeTracker.Clear();
         }
         errors.Sort((a, b) => a.Row.CompareTo(b.Row));
+        LogDone(logger, leadImportId, rows.Count, qualified, read, leads - read, accountsDone - leads, watch.ElapsedMilliseconds - accountsDone);
         return new OutboundListImported(leadImportId, rows.Count, errors.Count, accounts.Count, scored, fitting, qualified, already,
             errors.Take(ErrorsShown).Select(e => new OutboundRowError(e.Row, e.Error!)).ToList(), watch.ElapsedMilliseconds);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbound list (lead import {LeadImportId}): {Rows} rows, {Qualified} qualified; " +
+        "read {ReadMs} ms, Leads' import {LeadsMs} ms, accounts {AccountsMs} ms, scoring and prospects {ProspectsMs} ms")]
+    private static partial void LogDone(ILogger logger, string leadImportId, int rows, int qualified, long readMs, long leadsMs, long accountsMs, long prospectsMs);
 
     /// <summary>
     /// Waits for Leads' import worker, which starting the import woke, to end it. (Not <c>RunLeadImport</c> here: the
