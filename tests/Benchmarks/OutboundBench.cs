@@ -11,10 +11,12 @@ using Tandem.Modules.Prospects.Icp;
 namespace Tandem.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/Benchmarks -- --outbound [steps] [rows]</c>: (1) ICP re-scoring of
+/// <c>dotnet run -c Release --project tests/Benchmarks -- --outbound [steps] [rows] [companies]</c>: (1) ICP re-scoring of
 /// <c>rows</c> (default 1,000,000) in memory with the compiled ICP; (2) the scheduler claiming, checking and running
 /// <c>steps</c> (default 100,000) due email steps against the no-op channel on SQLite, through the production
-/// container (the scheduler's own loop body, batch after batch, until nothing is due). Prints throughput.
+/// container (the scheduler's own loop body, batch after batch, until nothing is due); (3) an outbound list of
+/// <c>companies</c> (default 10,000) imported, scored and the fitting ones qualified, in the started host (Leads'
+/// import worker running). Prints throughput.
 /// </summary>
 internal static class OutboundBench
 {
@@ -22,8 +24,10 @@ internal static class OutboundBench
     {
         var steps = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 100_000;
         var rows = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
+        var companies = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
         Rescore(rows);
         await ScheduleAsync(steps);
+        await ImportListAsync(companies);
         return 0;
     }
 
@@ -103,6 +107,53 @@ internal static class OutboundBench
         }
         finally
         {
+            await app.DisposeAsync();
+            SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>
+    /// The outbound list of <paramref name="companies"/> rows (NAF, INSEE band, postal code, contact) through
+    /// <c>ImportOutboundList</c>: Leads' bulk import of the people, accounts, ICP fit, prospects of the fitting ones.
+    /// </summary>
+    private static async Task ImportListAsync(int companies)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "tandem-outbound-list-bench-" + Guid.NewGuid().ToString("N"));
+        var app = TandemApp.Build([$"--Tandem:DataDirectory={dataDirectory}", "--urls=http://127.0.0.1:0", "--Tandem:Outreach:Channels:Email=noop",
+            "--Tandem:Prospects:Reps:0:Name=alice", "--Tandem:Prospects:Reps:1:Name=bob", "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Tandem.Modules.Prospects.Outbound=Information"]);
+        try
+        {
+            await app.Services.GetRequiredService<StartupTasks>().RunAsync(CancellationToken.None); // migrations, as the host does before it starts
+            await app.StartAsync();
+            string[] naf = ["35.11Z", "43.21A", "47.11B", "49.41A"];
+            string[] bands = ["03", "11", "12", "21", "32"];
+            var csv = new System.Text.StringBuilder("Raison sociale;Code NAF;Tranche effectif;Code postal;Prénom;Nom;E-mail;Fonction\r\n");
+            for (var i = 0; i < companies; i++)
+                csv.Append(System.Globalization.CultureInfo.InvariantCulture,
+                    $"Société {i:D6};{naf[i % 4]};{bands[i % 5]};{(i % 2 == 0 ? "69001" : "75001")};Prénom{i};Nom{i};c{i}@exemple.fr;Gérant\r\n");
+            await using var scope = app.Services.CreateAsyncScope();
+            var sender = scope.ServiceProvider.GetRequiredService<Mediator.ISender>();
+            await sender.Send(new DefineIcp("Bornes de recharge PME",
+            [
+                new IcpCriterion("nafCode", "in", ["35", "43.21"], 50), new IcpCriterion("headcountBand", "in", ["11", "12", "21"], 30),
+                new IcpCriterion("departement", "in", ["69"], 20),
+            ], 60));
+            var staging = scope.ServiceProvider.GetRequiredService<Tandem.Modules.Prospects.Outbound.OutboundStaging>();
+            var watch = Stopwatch.StartNew();
+            var staged = await staging.StageAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv.ToString())), CancellationToken.None);
+            var result = await sender.Send(new ImportOutboundList(staged, "bench.csv"));
+            watch.Stop();
+            var leads = await sender.Send(new Tandem.Modules.Leads.Contracts.GetLeadImport(result.LeadImportId));
+            Console.WriteLine($"  of which Leads' import (queued to finished): {(leads.FinishedAt - leads.CreatedAt)?.TotalSeconds:0.00} s");
+            Console.WriteLine($"outbound list: {result.Rows:N0} companies imported as leads (source outbound), {result.Accounts:N0} accounts, " +
+                              $"{result.Scored:N0} scored, {result.Qualified:N0} qualified as prospects in {watch.Elapsed.TotalSeconds:0.00} s " +
+                              $"({result.Rows / watch.Elapsed.TotalSeconds:N0} rows/s, SQLite, host started)");
+        }
+        finally
+        {
+            await app.StopAsync();
             await app.DisposeAsync();
             SqliteConnection.ClearAllPools();
             try { Directory.Delete(dataDirectory, recursive: true); } catch (IOException) { }

@@ -295,3 +295,9 @@ public sealed record LeadImportState(
 
 /// <summary>A refused row.</summary>
 public sealed record ImportRowError(int Row, string Message);
+
+/// <summary>The lead each row of an import went into (created or merged), by row number (header = row 1); refused rows are absent.</summary>
+public sealed record GetImportedLeads(string ImportId) : IQuery<IReadOnlyList<ImportedLead>>;
+
+/// <summary>A row of an import and the lead it went into.</summary>
+public sealed record ImportedLead(int Row, string LeadId);

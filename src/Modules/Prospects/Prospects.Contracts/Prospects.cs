@@ -136,3 +136,41 @@ public sealed record GetProspectNumbers(DateTimeOffset From, DateTimeOffset To, 
 
 /// <summary>Prospects created, won and lost in a period.</summary>
 public sealed record ProspectNumbers(int Prospects, int Won, int Lost);
+
+/// <summary>
+/// Import a researched outbound list (a CSV of companies and their contacts, already staged by the caller): the people
+/// become leads with source <c>outbound</c> (Leads' import), the companies accounts with their firmographics, every row
+/// is scored against the ICPs and the fitting ones are qualified as prospects directly.
+/// </summary>
+/// <param name="StagedFile">The full path of the staged copy; the import owns it from now on.</param>
+/// <param name="FileName">The name the file was uploaded with (shown back, never used as a path).</param>
+public sealed record ImportOutboundList(string StagedFile, string? FileName) : ICommand<OutboundListImported>;
+
+/// <summary>What an outbound list import did.</summary>
+/// <param name="LeadImportId">Leads' import of the same file (<c>GET /api/leads/imports/{id}</c> for its details).</param>
+/// <param name="Rows">Data rows read.</param>
+/// <param name="Rejected">Rows refused (by Leads: no valid email or phone; or here: an invalid SIREN or headcount band).</param>
+/// <param name="Accounts">Accounts created or updated.</param>
+/// <param name="Scored">Rows scored against the ICPs.</param>
+/// <param name="Fitting">Scored rows whose fit reached the ICP's minimum.</param>
+/// <param name="Qualified">Prospects created.</param>
+/// <param name="AlreadyProspects">Fitting rows whose lead was already a prospect (or appeared earlier in the file).</param>
+/// <param name="Errors">The first rows refused (row number as a spreadsheet shows it, header = row 1), up to 1,000.</param>
+/// <param name="ElapsedMs">How long the import took, in milliseconds.</param>
+public sealed record OutboundListImported(string LeadImportId, int Rows, int Rejected, int Accounts, int Scored, int Fitting, int Qualified,
+    int AlreadyProspects, IReadOnlyList<OutboundRowError> Errors, long ElapsedMs);
+
+/// <summary>A row refused by an outbound list import.</summary>
+public sealed record OutboundRowError(int Row, string Message);
+
+/// <summary>Prospects still waiting for their first touch after the SLA's business hours (<c>Tandem:Prospects:Sla</c>), most overdue first.</summary>
+public sealed record ListOverdueProspects(string? Owner) : IQuery<IReadOnlyList<OverdueProspect>>;
+
+/// <summary>A prospect past its first-touch deadline.</summary>
+/// <param name="Id">The prospect.</param>
+/// <param name="LeadId">Its lead.</param>
+/// <param name="Owner">The rep who owes the touch.</param>
+/// <param name="FitScore">ICP fit (0..100).</param>
+/// <param name="CreatedAt">When it became a prospect (the SLA's clock starts).</param>
+/// <param name="DueBy">When the first touch was due.</param>
+public sealed record OverdueProspect(string Id, string LeadId, string? Owner, int FitScore, DateTimeOffset CreatedAt, DateTimeOffset DueBy);

@@ -23,6 +23,7 @@ internal static class ProspectEndpoints
             .WithName("ListPersonas").WithSummary("The buyer personas");
         api.MapPost("/accounts", async (DefineAccount command, ISender sender, CancellationToken ct) =>
             Results.Ok(await sender.Send(command, ct))).WithName("DefineAccount").WithSummary("Create or update a company with its firmographics");
+        Outbound.OutboundEndpoints.Map(api);
 
         api.MapPost("/", async (QualifyLead command, ISender sender, CancellationToken ct) =>
         {
@@ -31,6 +32,9 @@ internal static class ProspectEndpoints
                 ? Results.Created($"/api/prospects/{result.ProspectId}", new QualifiedBody(result.ProspectId, result.ProspectId, result.Created))
                 : Results.Ok(new QualifiedBody(result.ProspectId, result.ProspectId, result.Created));
         }).WithName("QualifyLead").WithSummary("Qualify a lead by hand (scored against the ICPs)");
+
+        api.MapGet("/overdue", async (string? owner, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new ListOverdueProspects(owner), ct)))
+            .WithName("ListOverdueProspects").WithSummary("Prospects past the first-touch SLA (business hours) without a touch, most overdue first");
 
         api.MapGet("/{id}", async (string id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new GetProspect(id), ct)))
             .WithName("GetProspect").WithSummary("One prospect with its ICP fit and reasons, owner, stage and outcome");

@@ -34,6 +34,8 @@ public static class ProspectsModuleRegistration
         services.AddSingleton(OwnerAssignment.FromConfiguration(configuration));
         services.AddSingleton<IcpCache>();
         services.AddScoped<Qualification.Qualification>();
+        services.AddSingleton<Outbound.OutboundStaging>();
+        services.AddSingleton(Journey.FirstTouchSla.FromConfiguration(configuration));
         return services
             .AddModuleDbContext<ProspectsDbContext, SqliteProspectsDbContext, PostgresProspectsDbContext>(ProspectsModule.ModuleName, configuration)
             .AddModuleConventions(typeof(ProspectsModule).Assembly);
