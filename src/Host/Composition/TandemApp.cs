@@ -188,6 +188,7 @@ public static class TandemApp
             .WithName("ListModules").WithTags("Platform").WithSummary("The modules compiled in, whether each is enabled, and what each requires");
         api.MapApiKeyEndpoints();
         api.MapKpiEndpoints();
+        api.MapPrivacyEndpoints();
 
         app.MapPluginEndpoints(api).RequireRateLimiting("public");
 

@@ -136,3 +136,15 @@ public sealed record GetProspectNumbers(DateTimeOffset From, DateTimeOffset To, 
 
 /// <summary>Prospects created, won and lost in a period.</summary>
 public sealed record ProspectNumbers(int Prospects, int Won, int Lost);
+
+/// <summary>Everything Prospects holds about the people with these leads (art. 15, 20).</summary>
+public sealed record ExportProspectsPersonalData(IReadOnlyList<string> LeadIds) : IQuery<ProspectsPersonalData>;
+
+/// <summary>Prospects' part of a data-subject export.</summary>
+public sealed record ProspectsPersonalData(IReadOnlyList<ProspectDetails> Prospects);
+
+/// <summary>Erase the prospects of these leads (art. 17); answers which prospects were erased.</summary>
+public sealed record EraseProspectsPersonalData(IReadOnlyList<string> LeadIds) : ICommand<ProspectsPersonalDataErased>;
+
+/// <summary>The prospects erased.</summary>
+public sealed record ProspectsPersonalDataErased(IReadOnlyList<string> ProspectIds);

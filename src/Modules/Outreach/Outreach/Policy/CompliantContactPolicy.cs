@@ -48,6 +48,8 @@ internal sealed class CompliantContactPolicy(ISender sender, OutreachDbContext d
         if (channel == ContactChannels.Call && activities.Any(a => a.Outcome == "do-not-call")) suppressed = "do-not-call";
         if (channel == ContactChannels.Email && activities.Any(a => a.Kind == "unsubscribed")) suppressed = "unsubscribed";
         if (channel == ContactChannels.Email && activities.Any(a => a.Kind == "bounced" && a.Outcome != "soft")) suppressed = "hard bounce";
+        // The suppression list: the email, its domain or the phone (imported opposition lists, objections, erasures).
+        suppressed ??= await Privacy.SuppressionList.ReasonAsync(db, channel, contact.Email ?? lead?.Email, contact.Phone ?? lead?.Phone, cancellationToken);
 
         var callbackAt = lead is { CallbackRequested: true }
             ? lead.Score.Reasons.Where(r => r.Rule == "callback-requested").Select(r => (DateTimeOffset?)r.At).Max() ?? lead.CreatedAt
