@@ -69,17 +69,11 @@ internal static class PrivacyEndpoints
         var subject = emails.Count + phones.Count == 1 ? SubjectOf(emails.FirstOrDefault(), phones.FirstOrDefault()) : $"request:{requestId}";
         await RecordAsync(platform, PrivacyAuditKinds.ErasureRequested, subject, $"Erasure {requestId} of {emails.Count + phones.Count} identifiers.", by,
             clock.GetUtcNow(), ct);
-        var leads = await sender.Send(new EraseLeadsPersonalData(emails, phones, "erased"), ct);
-        var content = await Try(() => sender.Send(new EraseContentPersonalData(leads.LeadIds), ct), "content", []);
-        var prospects = await Try(() => sender.Send(new EraseProspectsPersonalData(leads.LeadIds), ct), "prospects", []);
-        var outreach = await Try(() => sender.Send(new EraseOutreachPersonalData(leads.LeadIds, prospects?.ProspectIds ?? [], leads.Emails, leads.Phones, "erased"), ct),
-            "outreach", []);
+        var erased = await PrivacyErasure.EraseAsync(sender, emails, phones, "erased", forget: true, ct);
         var done = clock.GetUtcNow();
         await RecordAsync(platform, PrivacyAuditKinds.ErasureCompleted, subject,
-            $"Erasure {requestId}: {leads.LeadIds.Count} leads, {prospects?.ProspectIds.Count ?? 0} prospects, {content?.Deleted ?? 0} content rows, " +
-            $"{outreach?.Deleted ?? 0} outreach rows erased; {outreach?.Suppressed ?? 0} hashed suppression entries.", by, done, ct);
-        return TypedResults.Accepted((string?)null, new ErasureResult(requestId, "completed", emails.Count + phones.Count, leads.LeadIds.Count,
-            prospects?.ProspectIds.Count ?? 0, done));
+            $"Erasure {requestId}: {erased.Describe()}", by, done, ct);
+        return TypedResults.Accepted((string?)null, new ErasureResult(requestId, "completed", emails.Count + phones.Count, erased.Leads, erased.Prospects, done));
     }
 
     private static async Task<Ok<SuppressionsAdded>> SuppressAsync(SuppressionBody body, ISender sender, HttpContext http, CancellationToken ct)
@@ -122,7 +116,7 @@ internal static class PrivacyEndpoints
 
     private static string? By(HttpContext http) => http.User.Identity?.Name;
 
-    private static async Task RecordAsync(PlatformDbContext platform, string kind, string? subject, string detail, string? by, DateTimeOffset at, CancellationToken ct)
+    internal static async Task RecordAsync(PlatformDbContext platform, string kind, string? subject, string detail, string? by, DateTimeOffset at, CancellationToken ct)
     {
         platform.AuditEntries.Add(new AuditEntry { Kind = kind, Subject = subject, Detail = detail, By = by, Module = PlatformDbContext.ModuleName, At = at });
         await platform.SaveChangesAsync(ct);
@@ -170,7 +164,7 @@ internal static class PrivacyEndpoints
         return lines;
     }
 
-    private static async Task<T?> Try<T>(Func<ValueTask<T>> query, string module, List<string> unavailable) where T : class
+    internal static async Task<T?> Try<T>(Func<ValueTask<T>> query, string module, List<string> unavailable) where T : class
     {
         try
         {

@@ -62,9 +62,24 @@ public sealed record LeadsPersonalData(IReadOnlyList<string> Emails, IReadOnlyLi
 
 /// <summary>
 /// Erase the people with these emails or phones from Leads (art. 17): their leads and everything attached are deleted,
-/// and the hashed identifiers are kept so that an import or a capture never brings them back.
+/// and, with <paramref name="Remember"/>, the hashed identifiers are kept so that an import or a capture never brings them
+/// back (an erasure; the retention purge anonymises without remembering, so the person may come back by themselves).
 /// </summary>
-public sealed record EraseLeadsPersonalData(IReadOnlyList<string> Emails, IReadOnlyList<string> Phones, string Reason) : ICommand<LeadsPersonalDataErased>;
+public sealed record EraseLeadsPersonalData(IReadOnlyList<string> Emails, IReadOnlyList<string> Phones, string Reason, bool Remember = true)
+    : ICommand<LeadsPersonalDataErased>;
 
 /// <summary>The leads erased, and every email and phone (normalised) the other modules erase by.</summary>
 public sealed record LeadsPersonalDataErased(IReadOnlyList<string> LeadIds, IReadOnlyList<string> Emails, IReadOnlyList<string> Phones, int Deleted);
+
+/// <summary>
+/// Leads with no interaction since <paramref name="Before"/> (retention, docs/compliance.md): created, captured again, and
+/// scored for a behaviour (a click, a visit, a download, a form; an email open is not scored) all before it. In id order,
+/// after <paramref name="AfterId"/> (the last id of the previous page).
+/// </summary>
+public sealed record FindInactiveLeads(DateTimeOffset Before, int Limit, string? AfterId = null) : IQuery<InactiveLeads>;
+
+/// <summary>The inactive leads found.</summary>
+public sealed record InactiveLeads(IReadOnlyList<InactiveLead> Items);
+
+/// <summary>An inactive lead: its identifiers (for the other modules) and when it was created.</summary>
+public sealed record InactiveLead(string LeadId, string? Email, string? Phone, DateTimeOffset CreatedAt);

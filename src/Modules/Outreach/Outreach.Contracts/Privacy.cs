@@ -51,10 +51,17 @@ public sealed record PersonalSuppression(string Kind, string? Value, string Reas
 
 /// <summary>
 /// Erase what Outreach holds about these people (art. 17): enrolments, steps, tasks, activities and recorded emails are
-/// deleted; their email and phone stay on the suppression list as hashes only, so they are never contacted again.
+/// deleted; their email and phone stay on the suppression list as hashes only, so they are never contacted again. Without
+/// <paramref name="Suppress"/> (the retention purge) only the entries already there are kept, hashed.
 /// </summary>
 public sealed record EraseOutreachPersonalData(IReadOnlyList<string> LeadIds, IReadOnlyList<string> ProspectIds, IReadOnlyList<string> Emails,
-    IReadOnlyList<string> Phones, string Reason) : ICommand<OutreachPersonalDataErased>;
+    IReadOnlyList<string> Phones, string Reason, bool Suppress = true) : ICommand<OutreachPersonalDataErased>;
+
+/// <summary>Which of these leads had a touch since <paramref name="Since"/> that counts as an interaction (an email open or delivery does not).</summary>
+public sealed record FindLeadsTouchedSince(IReadOnlyList<string> LeadIds, DateTimeOffset Since) : IQuery<LeadsTouched>;
+
+/// <summary>The leads with a recent interaction in Outreach.</summary>
+public sealed record LeadsTouched(IReadOnlyList<string> LeadIds);
 
 /// <summary>How many rows were deleted, and how many hashed suppression entries now stand for the people.</summary>
 public sealed record OutreachPersonalDataErased(int Deleted, int Suppressed);

@@ -155,9 +155,32 @@ internal sealed class EraseLeadsPersonalDataHandler(LeadsDbContext db, ContactNo
             .Concat(allPhones.Select(p => (Kind: PersonalDataHash.Phone, Hash: PersonalDataHash.Of(PersonalDataHash.Phone, p)))).ToList();
         var known = await ErasedIdentifiers.AmongAsync(db, hashes.Select(h => h.Hash).ToList(), cancellationToken);
         var now = clock.GetUtcNow();
-        foreach (var (kind, hash) in hashes.Where(h => !known.Contains(h.Hash)).DistinctBy(h => h.Hash))
-            db.ErasedIdentifiers.Add(new ErasedIdentifier { Hash = hash, Kind = kind, ErasedAt = now });
+        if (command.Remember)
+            foreach (var (kind, hash) in hashes.Where(h => !known.Contains(h.Hash)).DistinctBy(h => h.Hash))
+                db.ErasedIdentifiers.Add(new ErasedIdentifier { Hash = hash, Kind = kind, ErasedAt = now });
         await db.SaveChangesAsync(cancellationToken);
         return new LeadsPersonalDataErased(ids, allEmails, allPhones, deleted);
+    }
+}
+
+/// <summary>
+/// The retention purge's candidates, set-based: leads created before the cut-off with no source (capture) and no score
+/// entry (a behaviour: click, visit, download, form, reply) since. Score entries never include email opens.
+/// </summary>
+internal sealed class FindInactiveLeadsHandler(LeadsDbContext db) : IQueryHandler<FindInactiveLeads, InactiveLeads>
+{
+    public async ValueTask<InactiveLeads> Handle(FindInactiveLeads query, CancellationToken cancellationToken)
+    {
+        var before = query.Before;
+        var leads = db.Leads.AsNoTracking();
+        if (query.AfterId is { } after) leads = leads.Where(l => string.Compare(l.Id, after) > 0);
+        var items = await leads
+            .Where(l => l.CreatedAt < before
+                        && !db.Sources.Any(s => s.LeadId == l.Id && s.At >= before)
+                        && !db.ScoreEntries.Any(s => s.LeadId == l.Id && s.At >= before))
+            .OrderBy(l => l.Id).Take(Math.Clamp(query.Limit, 1, 10_000))
+            .Select(l => new InactiveLead(l.Id, l.Email, l.Phone, l.CreatedAt))
+            .ToListAsync(cancellationToken);
+        return new InactiveLeads(items);
     }
 }

@@ -69,9 +69,33 @@ internal sealed class EraseOutreachPersonalDataHandler(OutreachDbContext db, Tim
             n += await db.RecordedMessages.Where(m => recipients.Contains(m.Recipient)).ExecuteDeleteAsync(ct);
             return n;
         }, cancellationToken);
-        var entries = emails.Select(e => (PersonalDataHash.Email, e)).Concat(phones.Select(p => (PersonalDataHash.Phone, p)));
+        var entries = emails.Select(e => (PersonalDataHash.Email, e)).Concat(phones.Select(p => (PersonalDataHash.Phone, p))).ToList();
+        if (!command.Suppress)
+        {
+            // Retention: no new entry, but those already there (an objection) stay, hashed.
+            var hashes = entries.Select(e => PersonalDataHash.Of(e.Item1, e.Item2)).ToList();
+            entries = await db.Suppressions.Where(s => hashes.Contains(s.Hash)).Select(s => new { s.Kind, s.Hash }).ToListAsync(cancellationToken) is { Count: > 0 } listed
+                ? entries.Where(e => listed.Any(l => l.Hash == PersonalDataHash.Of(e.Item1, e.Item2))).ToList()
+                : [];
+        }
         var (added, present) = await SuppressionList.AddAsync(db, entries, command.Reason, "erasure", hashedOnly: true, clock.GetUtcNow(), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return new OutreachPersonalDataErased(deleted, added + present);
+    }
+}
+
+/// <summary>The retention purge's check on Outreach's side: touches since the cut-off that are interactions (opens and deliveries are not).</summary>
+internal sealed class FindLeadsTouchedSinceHandler(OutreachDbContext db) : IQueryHandler<FindLeadsTouchedSince, LeadsTouched>
+{
+    private static readonly string[] NotInteractions = [ChannelEventKinds.Opened, ChannelEventKinds.Delivered];
+
+    public async ValueTask<LeadsTouched> Handle(FindLeadsTouchedSince query, CancellationToken cancellationToken)
+    {
+        var touched = new List<string>();
+        foreach (var chunk in query.LeadIds.Chunk(1000))
+            touched.AddRange(await db.Activities.AsNoTracking()
+                .Where(a => a.LeadId != null && chunk.Contains(a.LeadId) && a.OccurredAt >= query.Since && !NotInteractions.Contains(a.Kind))
+                .Select(a => a.LeadId!).Distinct().ToListAsync(cancellationToken));
+        return new LeadsTouched(touched);
     }
 }
