@@ -80,16 +80,20 @@ internal static class PrivacyEndpoints
     {
         new ValidationErrors().Required("kind", body.Kind).Required("value", body.Value).SingleLine("value", body.Value, Limits.Email).ThrowIfAny();
         var added = await sender.Send(new AddSuppressions([new SuppressionRequest(body.Kind!, body.Value!)], body.Reason ?? "objection", By(http)), ct);
-        if (added.Refused is [var refused, ..]) throw ValidationFailedException.For("value", refused.Message);
+        if (added.Refused is [var refused, ..]) throw ValidationFailedException.For(refused.Message.StartsWith("Kind", StringComparison.Ordinal) ? "kind" : "value", refused.Message);
         return TypedResults.Ok(added);
     }
 
     private static async Task<Ok<SuppressionsAdded>> ImportSuppressionsAsync(HttpRequest request, ISender sender, CancellationToken ct, string? reason = null)
     {
+        new ValidationErrors().SingleLine("reason", reason, Limits.Key).ThrowIfAny();
         var lines = await ReadLinesAsync(request, ct);
         var entries = lines.Select(l => new SuppressionRequest(l.Contains('@') && !l.StartsWith('@') ? PersonalDataHash.Email
             : l.StartsWith('@') || !l.Any(char.IsAsciiDigit) ? PersonalDataHash.Domain : PersonalDataHash.Phone, l)).ToList();
-        return TypedResults.Ok(await sender.Send(new AddSuppressions(entries, reason ?? "opposition-list", By(request.HttpContext)), ct));
+        var added = await sender.Send(new AddSuppressions(entries, reason ?? "opposition-list", By(request.HttpContext)), ct);
+        if (added.Added + added.AlreadyPresent == 0 && added.Refused is [var first, ..])
+            throw ValidationFailedException.For("file", $"No line could be read (line {first.Line}: {first.Message})");
+        return TypedResults.Ok(added);
     }
 
     private static async Task<Ok<AuditPage>> AuditAsync(PlatformDbContext platform, CancellationToken ct, DateTimeOffset? from = null, DateTimeOffset? to = null,

@@ -135,7 +135,6 @@ internal sealed class AddSuppressionsHandler(OutreachDbContext db, TimeProvider 
             }
             entries.Add((kind!, normalised));
         }
-        if (entries.Count == 0 && refused.Count > 0) throw ValidationFailedException.For("entries", $"No entry could be read (line {refused[0].Line}: {refused[0].Message})");
         var now = clock.GetUtcNow();
         var (added, present) = await SuppressionList.AddAsync(db, entries, command.Reason, command.By, hashedOnly: false, now, cancellationToken);
         if (added > 0)

@@ -1,6 +1,7 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Mediator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
@@ -138,7 +139,7 @@ internal static class UnsubscribeEndpoints
         if (messageId is null || !await db.Steps.AsNoTracking().AnyAsync(s => s.Id == messageId, ct)) return NotFound();
         var html = new StringBuilder();
         Open(html, "Se désabonner / Unsubscribe");
-        html.Append("<form method=\"post\" action=\"/u/").Append(WebUtility.HtmlEncode(token)).Append("\">");
+        html.Append("<form method=\"post\" action=\"/u/").Append(E(token)).Append("\">");
         html.Append("<p>Quels emails ne souhaitez-vous plus recevoir ? / Which emails do you no longer want?</p>");
         foreach (var (purpose, label) in new[]
                  {
@@ -146,9 +147,9 @@ internal static class UnsubscribeEndpoints
                      (EmailPurposes.Newsletter, "Lettre d'information / Newsletter"),
                  })
         {
-            var id = WebUtility.HtmlEncode(purpose);
+            var id = E(purpose);
             html.Append("<p><label><input type=\"checkbox\" name=\"purpose\" value=\"").Append(id).Append("\" checked> ")
-                .Append(WebUtility.HtmlEncode(label)).Append("</label></p>");
+                .Append(E(label)).Append("</label></p>");
         }
         html.Append("<p><button type=\"submit\">Confirmer / Confirm</button></p></form>");
         return Html(Close(html), StatusCodes.Status200OK);
@@ -182,9 +183,14 @@ internal static class UnsubscribeEndpoints
 
     private static void Open(StringBuilder html, string title) =>
         html.Append("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>")
-            .Append(WebUtility.HtmlEncode(title)).Append("</title></head><body><main><h1>").Append(WebUtility.HtmlEncode(title)).Append("</h1>");
+            .Append(E(title)).Append("</title></head><body><main><h1>").Append(E(title)).Append("</h1>");
 
     private static string Close(StringBuilder html) => html.Append("</main></body></html>").ToString();
+
+    /// <summary>HTML-encoded, accented letters kept readable.</summary>
+    private static readonly HtmlEncoder Encoder = HtmlEncoder.Create(UnicodeRanges.All);
+
+    private static string E(string text) => Encoder.Encode(text);
 
     private static IResult Html(string html, int status) => Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status);
 }
