@@ -141,7 +141,7 @@ public sealed class PrivacyTests(SharedHosts hosts) : IClassFixture<SharedHosts>
         Assert.Empty(await TandemApi.LeadsByEmailAsync(http, email));
         Assert.Empty(await TandemApi.TasksOfProspectAsync(http, prospectId));
         var after = await TandemApi.GetJsonAsync(http, $"/api/privacy/subjects?phone={Uri.EscapeDataString(phone)}");
-        Assert.True(after["erased"]!.GetValue<bool>());
+        Assert.True(after["erased"]!.GetValue<bool>(), after.ToJsonString());
         Assert.Empty(after["leads"]!["leads"]!.AsArray());
         Assert.Empty(after["content"]!["submissions"]!.AsArray());
         Assert.Empty(after["prospects"]!["prospects"]!.AsArray());
