@@ -195,3 +195,48 @@ public sealed class ContactRulesTests
     public void Caller_ids_must_be_in_the_arcep_ranges(string number, bool valid) =>
         Assert.Equal(valid, CallerIds.Problem(number) is null);
 }
+
+public sealed class RefusalBoundaryTests
+{
+    private static readonly ComplianceSettings France = new();
+
+    [Theory]
+    // Refused on day 0 at 11:00 (Paris): the same day, a minute before day 60, blocked; exactly day 60, allowed (an email: no hours).
+    [InlineData(0, 1, "blocked")]
+    [InlineData(60 * 24 * 60 - 1, 0, "blocked")]
+    [InlineData(60 * 24 * 60, 0, "allowed")]
+    public void An_email_after_a_refusal_on_day_0_waits_until_day_60(int minutesAfter, int extraMinutes, string verdict)
+    {
+        var refused = new DateTimeOffset(2026, 10, 6, 9, 0, 0, TimeSpan.Zero);
+        var facts = new ContactFacts
+        {
+            Kind = "consumer", LastRefusalAt = refused, Consents = [new ConsentState(ConsentPurposes.CommercialEmail, true, refused.AddDays(-30))],
+        };
+        var at = refused.AddMinutes(minutesAfter + extraMinutes);
+        Assert.Equal(verdict, ContactRules.Decide(facts, new(ContactChannels.Email, ContactPurposes.Prospecting, at), France).Verdict);
+    }
+}
+
+public sealed class PersonalDataHashTests
+{
+    [Theory]
+    [InlineData("06 12 34 56 78", "+33612345678")]
+    [InlineData("06.12.34.56.78", "+33612345678")]
+    [InlineData("+33 6 12 34 56 78", "+33612345678")]
+    [InlineData("0033612345678", "+33612345678")]
+    [InlineData("+262 692 12 34 56", "+262692123456")]
+    [InlineData("hello", null)]
+    [InlineData("12", null)]
+    public void Phones_from_opposition_lists_are_read_as_e164(string typed, string? e164) =>
+        Assert.Equal(e164, PersonalDataHash.NormalisePhone(typed));
+
+    [Fact]
+    public void The_same_address_hashes_the_same_whatever_its_case_and_an_email_is_not_a_phone()
+    {
+        Assert.Equal(PersonalDataHash.Of("email", "Claire@Exemple.fr "), PersonalDataHash.Of("email", "claire@exemple.fr"));
+        Assert.NotEqual(PersonalDataHash.Of("email", "claire@exemple.fr"), PersonalDataHash.Of("domain", "claire@exemple.fr"));
+        Assert.Matches("^[0-9a-f]{64}$", PersonalDataHash.Of("phone", "+33612345678"));
+        Assert.Equal("exemple.fr", PersonalDataHash.DomainOf("claire@Exemple.FR"));
+        Assert.Null(PersonalDataHash.NormaliseEmail("not an email"));
+    }
+}

@@ -7,7 +7,8 @@ namespace Tandem.Host.Tests;
 
 /// <summary>
 /// No email address or phone number in the host's logs (docs/compliance.md §5): a host at Debug level goes through the
-/// whole inbound path, bad input and searches by email and phone (whose query strings ASP.NET Core logs), then its
+/// whole inbound path, bad input, searches by email and phone (whose query strings ASP.NET Core logs) and the privacy
+/// paths (export, opposition list, erasure, a refused re-capture), then its
 /// whole output is searched for the person's data in every form it was given.
 /// </summary>
 public sealed class PersonalDataInLogsTests(ITestOutputHelper output)
@@ -35,6 +36,17 @@ public sealed class PersonalDataInLogsTests(ITestOutputHelper output)
         await Eventually.ValueAsync(() => TandemApi.LeadsByEmailAsync(host.Http, email), leads => leads.Count == 1, TimeSpan.FromSeconds(60), leads => $"{leads.Count} leads");
         using (var byPhone = await host.Http.GetAsync("/api/leads?phone=%2B33612345678"))
             Assert.Equal(HttpStatusCode.OK, byPhone.StatusCode);
+        // The privacy paths: an export by email and by phone (query strings), an opposition list, an erasure (docs/compliance.md).
+        using (var export = await host.Http.GetAsync($"/api/privacy/subjects?email={Uri.EscapeDataString(email)}"))
+            Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        using (var export = await host.Http.GetAsync("/api/privacy/subjects?phone=%2B33612345678"))
+            Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        using (var list = await host.Http.PostAsync("/api/privacy/suppressions/import", new StringContent($"{phone}\n{email}\n", System.Text.Encoding.UTF8, "text/plain")))
+            Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        using (var erase = await host.Http.PostAsync("/api/privacy/subjects/erase", System.Net.Http.Json.JsonContent.Create(new { email })))
+            Assert.Equal(HttpStatusCode.Accepted, erase.StatusCode);
+        using (var again = await host.Http.PostAsync("/api/leads", System.Net.Http.Json.JsonContent.Create(new { email, source = new { channel = "api" } })))
+            Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode); // refused, quoting nothing of the person into the logs
 
         var logs = string.Join('\n', host.LogEntries);
         Assert.Contains("dbug:", logs);   // the level asked for is in force: the search below covers Debug entries

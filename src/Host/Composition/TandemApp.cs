@@ -62,6 +62,10 @@ public static class TandemApp
         services.AddSingleton<Tandem.Plugins.Abstractions.ILeadSink, PluginLeadSink>();
         services.AddSingleton<Tandem.Plugins.Abstractions.IChannelEventSink, PluginChannelEventSink>();
         services.AddSingleton<IPluginStateStore, DatabasePluginStateStore>();
+        // Privacy (docs/compliance.md): the retention purge, scheduled and from 'tandem privacy purge'.
+        services.AddSingleton(RetentionOptions.From(configuration));
+        services.AddSingleton<PrivacyRetention>();
+        services.AddHostedService<PrivacyRetentionService>();
         services.AddTandemPlugins(configuration);
 
         services.AddMediator((MediatorOptions options) =>
@@ -188,6 +192,7 @@ public static class TandemApp
             .WithName("ListModules").WithTags("Platform").WithSummary("The modules compiled in, whether each is enabled, and what each requires");
         api.MapApiKeyEndpoints();
         api.MapKpiEndpoints();
+        api.MapPrivacyEndpoints();
 
         app.MapPluginEndpoints(api).RequireRateLimiting("public");
 

@@ -34,6 +34,7 @@ internal class PlatformDbContext(DbContextOptions options) : ModuleDbContext(opt
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<PluginStateEntry> PluginStates => Set<PluginStateEntry>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModuleModelCreating(ModelBuilder modelBuilder)
     {
@@ -52,6 +53,7 @@ internal class PlatformDbContext(DbContextOptions options) : ModuleDbContext(opt
             b.Property(x => x.PluginId).HasMaxLength(63);
             b.Property(x => x.Key).HasMaxLength(200);
         });
+        AuditEntry.Configure(modelBuilder);
     }
 }
 

@@ -60,6 +60,9 @@ internal abstract class TestStore : IAsyncDisposable
     /// </summary>
     public abstract Task<long> ScalarAsync(string module, string sql, params (string Name, object Value)[] parameters);
 
+    /// <summary>A text read straight from a module's database (what an email carried that no endpoint shows); null when no row.</summary>
+    public abstract Task<string?> TextAsync(string module, string sql, params (string Name, object Value)[] parameters);
+
     public abstract ValueTask DisposeAsync();
 
     protected const string OutboxSummarySql = """
@@ -122,6 +125,16 @@ internal sealed class SqliteStore : TestStore
         command.CommandText = sql;
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue("@" + name, value);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public override async Task<string?> TextAsync(string module, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new SqliteConnection($"Data Source={FileOf(module)};Mode=ReadWrite;Pooling=False;Default Timeout=30");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue("@" + name, value);
+        return await command.ExecuteScalarAsync() as string;
     }
 
     public override ValueTask DisposeAsync()
@@ -215,6 +228,15 @@ internal sealed class PostgresStore : TestStore
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public override async Task<string?> TextAsync(string module, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(_inspectionConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return await command.ExecuteScalarAsync() as string;
     }
 
     public override async ValueTask DisposeAsync()

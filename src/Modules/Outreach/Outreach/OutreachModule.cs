@@ -29,7 +29,11 @@ public sealed class OutreachModule : IModule
 
     public void AddServices(IServiceCollection services, IConfiguration configuration) => services.AddOutreachModule(configuration);
 
-    public void MapEndpoints(IEndpointRouteBuilder api, IEndpointRouteBuilder root) => OutreachEndpoints.Map(api);
+    public void MapEndpoints(IEndpointRouteBuilder api, IEndpointRouteBuilder root)
+    {
+        OutreachEndpoints.Map(api);
+        Privacy.UnsubscribeEndpoints.Map(root);
+    }
 }
 
 public static class OutreachModuleRegistration
@@ -47,6 +51,10 @@ public static class OutreachModuleRegistration
         services.AddSingleton(CompliantContactPolicy.SettingsFrom(configuration));
         services.TryAddScoped<IContactPolicy, CompliantContactPolicy>();
         services.AddScoped<EmailChannel>();
+        // Privacy (docs/compliance.md): unsubscribe links signed with the host's Data Protection keys, the unsubscribe itself.
+        services.AddDataProtection();
+        services.AddSingleton<Privacy.UnsubscribeLinks>();
+        services.AddScoped<Privacy.Unsubscriber>();
         services.AddScoped<Enroller>();
         services.AddScoped<TaskCompletion>();
         services.AddHostedService<StepScheduler>();

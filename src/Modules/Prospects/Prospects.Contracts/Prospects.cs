@@ -174,3 +174,14 @@ public sealed record ListOverdueProspects(string? Owner) : IQuery<IReadOnlyList<
 /// <param name="CreatedAt">When it became a prospect (the SLA's clock starts).</param>
 /// <param name="DueBy">When the first touch was due.</param>
 public sealed record OverdueProspect(string Id, string LeadId, string? Owner, int FitScore, DateTimeOffset CreatedAt, DateTimeOffset DueBy);
+/// <summary>Everything Prospects holds about the people with these leads (art. 15, 20).</summary>
+public sealed record ExportProspectsPersonalData(IReadOnlyList<string> LeadIds) : IQuery<ProspectsPersonalData>;
+
+/// <summary>Prospects' part of a data-subject export.</summary>
+public sealed record ProspectsPersonalData(IReadOnlyList<ProspectDetails> Prospects);
+
+/// <summary>Erase the prospects of these leads (art. 17); answers which prospects were erased.</summary>
+public sealed record EraseProspectsPersonalData(IReadOnlyList<string> LeadIds) : ICommand<ProspectsPersonalDataErased>;
+
+/// <summary>The prospects erased.</summary>
+public sealed record ProspectsPersonalDataErased(IReadOnlyList<string> ProspectIds);

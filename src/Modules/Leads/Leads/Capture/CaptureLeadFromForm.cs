@@ -4,6 +4,7 @@ using Tandem.Modules.Content.Contracts;
 using Tandem.Modules.Leads.Contracts;
 using Tandem.Modules.Leads.Data;
 using Tandem.Modules.Leads.Normalisation;
+using Tandem.Modules.Shared.Errors;
 
 namespace Tandem.Modules.Leads.Capture;
 
@@ -46,6 +47,14 @@ internal sealed class CaptureLeadFromForm(LeadsDbContext db, LeadCapture capture
             consents, notification.CallbackRequested);
         // The same form sent again scores once per repeat window: the action is the form, not the submission.
         var actions = LeadCapture.ActionsOf(command, notification.SubmittedAt, proof, notification.AssetInterest);
-        await capture.CaptureAsync(command, actions, cancellationToken);
+        try
+        {
+            await capture.CaptureAsync(command, actions, cancellationToken);
+        }
+        catch (ValidationFailedException)
+        {
+            // A person who asked to be forgotten: the submission is consumed, nobody is recorded (not retried forever).
+            await db.SaveChangesAsync(cancellationToken);
+        }
     }
 }

@@ -22,6 +22,9 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlDefinitions definitions,
         var phone = normalizer.Phone(command.Phone);
         if (email is null && !phone.Valid)
             throw ValidationFailedException.For("email", "A lead needs a valid email address or phone number.");
+        // A person who asked to be forgotten is not brought back (docs/compliance.md, "Data-subject rights").
+        if ((await Privacy.ErasedIdentifiers.AmongAsync(db, [.. Privacy.ErasedIdentifiers.HashesOf(email, phone.E164)], cancellationToken)).Count > 0)
+            throw ValidationFailedException.For(email is not null ? "email" : "phone", Privacy.ErasedIdentifiers.Refusal);
         var now = clock.GetUtcNow();
         var (_, definition) = await definitions.CurrentAsync(cancellationToken);
         var contact = new CapturedContact(email, phone.E164, phone.AsTyped,

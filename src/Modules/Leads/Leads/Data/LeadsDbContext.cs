@@ -190,6 +190,7 @@ internal class LeadsDbContext(DbContextOptions options) : ModuleDbContext(option
     public DbSet<MqlDefinitionEntry> MqlDefinitions => Set<MqlDefinitionEntry>();
     public DbSet<LeadImport> Imports => Set<LeadImport>();
     public DbSet<LeadImportError> ImportErrors => Set<LeadImportError>();
+    public DbSet<Privacy.ErasedIdentifier> ErasedIdentifiers => Set<Privacy.ErasedIdentifier>();
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -285,6 +286,7 @@ internal class LeadsDbContext(DbContextOptions options) : ModuleDbContext(option
             b.HasKey(x => x.Id);
             b.HasIndex(x => new { x.ImportId, x.Row });
         });
+        Privacy.ErasedIdentifier.Configure(modelBuilder);
     }
 }
 

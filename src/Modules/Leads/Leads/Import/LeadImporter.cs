@@ -11,6 +11,7 @@ using Tandem.Modules.Leads.Data;
 using Tandem.Modules.Leads.Normalisation;
 using Tandem.Modules.Leads.Scoring;
 using Tandem.Modules.Leads.Search;
+using Tandem.Modules.Shared.Compliance;
 using Tandem.Modules.Shared.Errors;
 using Tandem.Modules.Shared.Modules;
 
@@ -211,6 +212,9 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
         // Two lookups per batch: every lead that has one of the batch's emails or phones.
         var emails = batch.Where(r => r.Contact?.Email is not null).Select(r => r.Contact!.Email!).Distinct().ToList();
         var phones = batch.Where(r => r.Contact?.Phone is not null).Select(r => r.Contact!.Phone!).Distinct().ToList();
+        // One lookup per batch: rows naming a person who asked to be forgotten are refused (docs/compliance.md).
+        var erased = await Privacy.ErasedIdentifiers.AmongAsync(db,
+            [.. emails.Select(e => PersonalDataHash.Of(PersonalDataHash.Email, e)), .. phones.Select(p => PersonalDataHash.Of(PersonalDataHash.Phone, p))], ct);
         var known = new Dictionary<string, PendingLead>(StringComparer.Ordinal);
         foreach (var lead in await db.Leads.AsNoTracking().Where(l => emails.Contains(l.Email!)).ToListAsync(ct)) known.TryAdd(lead.Id, new PendingLead(lead, false));
         foreach (var lead in await db.Leads.AsNoTracking().Where(l => phones.Contains(l.Phone!)).ToListAsync(ct)) known.TryAdd(lead.Id, new PendingLead(lead, false));
@@ -233,6 +237,12 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
             {
                 rejected++;
                 errors.Add(new ImportRowError(row.Row, row.Error!));
+                continue;
+            }
+            if (erased.Count > 0 && Privacy.ErasedIdentifiers.HashesOf(contact.Email, contact.Phone).Any(erased.Contains))
+            {
+                rejected++;
+                errors.Add(new ImportRowError(row.Row, Privacy.ErasedIdentifiers.Refusal));
                 continue;
             }
             var matchedOn = new List<string>();

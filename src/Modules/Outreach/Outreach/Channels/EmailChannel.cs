@@ -12,7 +12,8 @@ namespace Tandem.Modules.Outreach.Channels;
 /// <see cref="SendThroughChannel"/>), <c>noop</c> accepts and keeps nothing (benchmarks). Unset: <c>plugin</c> when a
 /// loaded plugin offers email, else <c>record</c>.
 /// </summary>
-internal sealed class EmailChannel(IConfiguration configuration, ChannelDirectory directory, ISender sender, OutreachDbContext db, TimeProvider clock)
+internal sealed class EmailChannel(IConfiguration configuration, ChannelDirectory directory, ISender sender, OutreachDbContext db, TimeProvider clock,
+    Privacy.UnsubscribeLinks unsubscribeLinks)
 {
     public string Mode => configuration["Tandem:Outreach:Channels:Email"] is { Length: > 0 } configured
         ? configured.ToLowerInvariant()
@@ -20,14 +21,16 @@ internal sealed class EmailChannel(IConfiguration configuration, ChannelDirector
 
     public async Task<ChannelSendReceipt> SendAsync(string messageId, string recipient, string? subject, string? body, CancellationToken cancellationToken)
     {
+        // Every email carries the recipient's own one-click unsubscribe link (docs/compliance.md, "Unsubscribe").
+        var unsubscribe = unsubscribeLinks.For(messageId);
         switch (Mode)
         {
             case "noop":
                 return new ChannelSendReceipt(ChannelSendOutcomes.Sent, "noop:" + messageId, null);
             case "plugin":
-                return await sender.Send(new SendThroughChannel("email", messageId, recipient, subject, body), cancellationToken);
+                return await sender.Send(new SendThroughChannel("email", messageId, recipient, subject, body, UnsubscribeUrl: unsubscribe), cancellationToken);
             default:
-                await RecordAsync(messageId, recipient, subject, body, cancellationToken);
+                await RecordAsync(messageId, recipient, subject, body, unsubscribe, cancellationToken);
                 return new ChannelSendReceipt(ChannelSendOutcomes.Sent, "record:" + messageId, null);
         }
     }
@@ -36,7 +39,7 @@ internal sealed class EmailChannel(IConfiguration configuration, ChannelDirector
     /// Like a provider honouring an idempotency key: the first request stores the message, a repeat (the same step after a
     /// crash) only counts the request. Committed on its own, before the step is marked done, as a real send would be.
     /// </summary>
-    private async Task RecordAsync(string messageId, string recipient, string? subject, string? body, CancellationToken cancellationToken)
+    private async Task RecordAsync(string messageId, string recipient, string? subject, string? body, Uri unsubscribe, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var updated = await db.WriteAsync(ct => db.RecordedMessages.Where(m => m.MessageId == messageId)
@@ -45,6 +48,7 @@ internal sealed class EmailChannel(IConfiguration configuration, ChannelDirector
         db.RecordedMessages.Add(new RecordedMessage
         {
             MessageId = messageId, Channel = "email", Recipient = recipient, Subject = subject, Body = body, Requests = 1, RecordedAt = now,
+            UnsubscribeUrl = unsubscribe.ToString(),
         });
         try
         {

@@ -119,6 +119,8 @@ internal sealed class RecordedMessage
     /// <summary>How many times the scheduler asked to send it (more than 1 after a crash: absorbed by the key).</summary>
     public int Requests { get; set; }
     public DateTimeOffset RecordedAt { get; init; }
+    /// <summary>The recipient's one-click unsubscribe link the message carried (RFC 8058 headers).</summary>
+    public string? UnsubscribeUrl { get; init; }
 }
 
 internal class OutreachDbContext(DbContextOptions options) : ModuleDbContext(options)
@@ -133,6 +135,7 @@ internal class OutreachDbContext(DbContextOptions options) : ModuleDbContext(opt
     public DbSet<RepTaskEntity> Tasks => Set<RepTaskEntity>();
     public DbSet<Activity> Activities => Set<Activity>();
     public DbSet<RecordedMessage> RecordedMessages => Set<RecordedMessage>();
+    public DbSet<Privacy.SuppressionEntry> Suppressions => Set<Privacy.SuppressionEntry>();
 
     protected override void OnModuleModelCreating(ModelBuilder modelBuilder)
     {
@@ -188,6 +191,7 @@ internal class OutreachDbContext(DbContextOptions options) : ModuleDbContext(opt
             b.HasIndex(x => x.ProviderMessageId);
         });
         modelBuilder.Entity<RecordedMessage>(b => b.HasKey(x => x.MessageId));
+        Privacy.SuppressionEntry.Configure(modelBuilder);
     }
 }
 

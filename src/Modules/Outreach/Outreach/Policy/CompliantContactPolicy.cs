@@ -48,6 +48,8 @@ internal sealed class CompliantContactPolicy(ISender sender, OutreachDbContext d
         if (channel == ContactChannels.Call && activities.Any(a => a.Outcome == "do-not-call")) suppressed = "do-not-call";
         if (channel == ContactChannels.Email && activities.Any(a => a.Kind == "unsubscribed")) suppressed = "unsubscribed";
         if (channel == ContactChannels.Email && activities.Any(a => a.Kind == "bounced" && a.Outcome != "soft")) suppressed = "hard bounce";
+        // The suppression list: the email, its domain or the phone (imported opposition lists, objections, erasures).
+        suppressed ??= await Privacy.SuppressionList.ReasonAsync(db, channel, contact.Email ?? lead?.Email, contact.Phone ?? lead?.Phone, cancellationToken);
 
         var callbackAt = lead is { CallbackRequested: true }
             ? lead.Score.Reasons.Where(r => r.Rule == "callback-requested").Select(r => (DateTimeOffset?)r.At).Max() ?? lead.CreatedAt
@@ -70,12 +72,20 @@ internal sealed class CompliantContactPolicy(ISender sender, OutreachDbContext d
         var decision = ContactRules.Decide(facts, new Tandem.Modules.Shared.Compliance.ContactAttempt(channel, ContactPurposes.Prospecting, at,
             Automated: channel == ContactChannels.Email), settings);
         var reason = decision.Reasons.Count == 0 ? null : string.Join(" ", decision.Reasons.Select(r => r.English));
-        return decision.Verdict switch
+        var result = decision.Verdict switch
         {
             ComplianceVerdicts.Allowed => ContactDecision.Allow,
             ComplianceVerdicts.Deferred => ContactDecision.Defer(decision.NextAllowedAt!.Value, reason!),
             _ when decision.NextAllowedAt is { } until => ContactDecision.Defer(until, reason!),
             _ => ContactDecision.Block(reason!),
         };
+        // A held sequence step is audited (docs/compliance.md, "Audit"). The scheduler asks within its own scope, so this
+        // outbox row commits with the step's new state in the scheduler's one SaveChanges; a question over the API is not a step.
+        if (attempt.EnrollmentId is not null && result.Verdict != ContactVerdict.Allowed)
+            db.Publish(new PrivacyAuditRecorded(result.Verdict == ContactVerdict.Blocked ? PrivacyAuditKinds.StepBlocked : PrivacyAuditKinds.StepDeferred,
+                attempt.LeadId is { } l ? $"lead:{l}" : $"prospect:{attempt.ProspectId}",
+                $"Step {attempt.StepIndex + 1} ({channel}) of enrolment {attempt.EnrollmentId}: {reason}" +
+                (result.Until is { } t ? $" Next slot {t:yyyy-MM-dd HH:mm} UTC." : ""), "scheduler", at, OutreachModule.ModuleName));
+        return result;
     }
 }

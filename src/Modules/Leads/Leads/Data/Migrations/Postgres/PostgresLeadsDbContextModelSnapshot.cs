@@ -474,6 +474,25 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
                     b.ToTable("ScoreEntry", "leads");
                 });
 
+            modelBuilder.Entity("Tandem.Modules.Leads.Privacy.ErasedIdentifier", b =>
+                {
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("ErasedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.HasKey("Hash");
+
+                    b.ToTable("ErasedIdentifiers", "leads");
+                });
+
             modelBuilder.Entity("Tandem.Modules.Shared.Persistence.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")

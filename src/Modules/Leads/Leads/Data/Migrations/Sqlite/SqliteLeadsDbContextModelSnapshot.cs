@@ -458,6 +458,25 @@ namespace Tandem.Modules.Leads.Data.Migrations.Sqlite
                     b.ToTable("ScoreEntry", (string)null);
                 });
 
+            modelBuilder.Entity("Tandem.Modules.Leads.Privacy.ErasedIdentifier", b =>
+                {
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ErasedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Hash");
+
+                    b.ToTable("ErasedIdentifiers", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Modules.Shared.Persistence.InboxMessage", b =>
                 {
                     b.Property<Guid>("MessageId")
