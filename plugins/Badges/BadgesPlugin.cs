@@ -15,6 +15,8 @@ public sealed class BadgesPlugin : ITandemPlugin
     {
         services.AddPluginSettings<BadgeSettings>();
         services.AddSingleton<ILeadSource, BadgeScans>();
+        services.AddSingleton(_ => new HttpClient { Timeout = TimeSpan.FromSeconds(8) });
+        services.AddSingleton<Pretix>();
         services.AddSingleton<IApiEndpointHandler, ScansEndpoint>();
     }
 }
@@ -28,9 +30,20 @@ public sealed class BadgeSettings : IPluginSettings
     /// <summary>The most scans one batch may hold.</summary>
     public int MaxScansPerBatch { get; set; } = 500;
 
+    /// <summary>The organiser's pretix-compatible exhibitor API (<c>https://pretix.eu/</c>), to resolve opaque attendee
+    /// codes; none: such badges are rejected.</summary>
+    public string? PretixUrl { get; set; }
+
+    /// <summary>The exhibitor key for that API (sent as <c>Authorization: Exhibitor …</c>). A secret.</summary>
+    public string? PretixExhibitorKey { get; set; }
+
     /// <inheritdoc />
     public IEnumerable<string> Validate()
     {
+        if (PretixUrl is not null && (!Uri.TryCreate(PretixUrl, UriKind.Absolute, out var pretix) || pretix.Scheme is not ("http" or "https")))
+            yield return "PretixUrl must be an absolute http(s) URL such as https://pretix.eu/.";
+        if (PretixUrl is not null && string.IsNullOrWhiteSpace(PretixExhibitorKey))
+            yield return "PretixExhibitorKey is required with PretixUrl (the exhibitor key the organiser gave).";
         if (Kind is not ("professional" or "consumer")) yield return "Kind must be professional or consumer.";
         if (MaxScansPerBatch is < 1 or > 5000) yield return "MaxScansPerBatch must be between 1 and 5000.";
     }

@@ -14,7 +14,7 @@ namespace Tandem.Plugins.Badges;
 /// Each scan is identified by its event, device, content and scan time, and remembered in the plugin's state: a
 /// re-sent batch creates nothing new (its scans answer <c>merged</c> with the lead they created the first time).
 /// </summary>
-internal sealed class ScansEndpoint(ILeadSink leads, IPluginState state, BadgeSettings settings) : IApiEndpointHandler
+internal sealed class ScansEndpoint(ILeadSink leads, IPluginState state, BadgeSettings settings, Pretix pretix) : IApiEndpointHandler
 {
     private const int MaxNotes = 2000;
     private const int MaxImageBytes = 4 * 1024 * 1024;
@@ -121,8 +121,16 @@ internal sealed class ScansEndpoint(ILeadSink leads, IPluginState state, BadgeSe
             return new { index = scan.Index, outcome = "merged", leadId = known };
 
         var contact = ContactCards.Parse(content);
+        if (contact is null && pretix.Configured && IsAttendeeCode(content))
+        {
+            var (resolved, error) = await pretix.ResolveAsync(content.Trim(), scan.ScannedAt, scan.Notes, scan.Rating, device, cancellationToken);
+            if (resolved is null) return Rejected(scan.Index, error!);
+            contact = resolved;
+        }
         if (contact is null)
-            return Rejected(scan.Index, "The badge holds no vCard, MECARD or BIZCARD (opaque attendee codes need the organiser's API, not supported yet).");
+            return Rejected(scan.Index, pretix.Configured
+                ? "The badge holds no vCard, MECARD, BIZCARD or attendee code."
+                : "The badge holds no vCard, MECARD or BIZCARD (opaque attendee codes need Tandem:Plugins:badges:PretixUrl and PretixExhibitorKey).");
         if (contact.Email is null && contact.Phone is null)
             return Rejected(scan.Index, "The badge gives neither an e-mail address nor a phone number.");
 
@@ -152,6 +160,13 @@ internal sealed class ScansEndpoint(ILeadSink leads, IPluginState state, BadgeSe
             return Rejected(scan.Index, result.Error ?? "The lead was not accepted.");
         await state.SetAsync("scan:" + id, result.LeadId, cancellationToken);
         return new { index = scan.Index, outcome = result.Outcome == LeadSubmissionOutcome.Created ? "created" : "merged", leadId = result.LeadId };
+    }
+
+    /// <summary>An opaque attendee code: one short token of letters, digits and <c>-_.</c>.</summary>
+    private static bool IsAttendeeCode(string content)
+    {
+        var code = content.Trim();
+        return code.Length is >= 4 and <= 128 && code.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
     }
 
     /// <summary>The same scan (event, device, content, time) sent again has the same id.</summary>

@@ -62,6 +62,8 @@ internal sealed class EmailChannel(EmailSettings settings, SmtpSender smtp, IPlu
         }
 
         var mime = Build(message, mailbox, to);
+        // Before the SMTP conversation: a reply or bounce read over IMAP finds the step it is about by this key.
+        await state.SetAsync(SentKey(mime.MessageId!), message.MessageId, cancellationToken);
         try
         {
             await smtp.SendAsync(mailbox, mime, cancellationToken);
@@ -83,6 +85,9 @@ internal sealed class EmailChannel(EmailSettings settings, SmtpSender smtp, IPlu
         await state.SetAsync(key, mime.MessageId!, cancellationToken);
         return new ChannelSendResult { Outcome = ChannelSendOutcome.Sent, ProviderMessageId = mime.MessageId };
     }
+
+    /// <summary>The state key that maps a sent <c>Message-Id</c> (without angle brackets) to Tandem's message id.</summary>
+    internal static string SentKey(string messageIdHeader) => "sent:" + messageIdHeader;
 
     internal static MimeMessage Build(OutboundMessage message, MailboxSettings mailbox, MailboxAddress to)
     {

@@ -6,7 +6,8 @@ namespace Tandem.Plugins.Email;
 /// <summary>
 /// Channel <c>email</c>: sends each step over SMTP (MailKit) from the rep's mailbox, with Tandem's own
 /// <c>Message-Id</c> (derived from the step's id, so that replies can be matched and a retry is recognisable) and RFC
-/// 8058 one-click unsubscribe headers. Daily caps and business-hours windows are Outreach's; this plugin only sends.
+/// 8058 one-click unsubscribe headers; reads replies and RFC 3464 bounces over IMAP where a mailbox names its IMAP
+/// server (<see cref="ReplyReader"/>). Daily caps and business-hours windows are Outreach's.
 /// </summary>
 public sealed class EmailPlugin : ITandemPlugin
 {
@@ -16,6 +17,9 @@ public sealed class EmailPlugin : ITandemPlugin
         services.AddPluginSettings<EmailSettings>();
         services.AddSingleton<SmtpSender>();
         services.AddSingleton<IOutboundChannel, EmailChannel>();
+        // Replies and bounces are read only where a mailbox names its IMAP server.
+        if (context.Configuration.GetSection("Mailboxes").GetChildren().Any(m => !string.IsNullOrWhiteSpace(m["ImapHost"])))
+            services.AddSingleton<IChannelEventSource, ReplyReader>();
     }
 }
 
@@ -42,6 +46,24 @@ public sealed class MailboxSettings
 
     /// <summary>The password or app password. A secret.</summary>
     public string? Password { get; set; }
+
+    /// <summary>The IMAP server read for replies and bounces; none: this mailbox is not read.</summary>
+    public string? ImapHost { get; set; }
+
+    /// <summary>The IMAP port: 993 (implicit TLS) by default.</summary>
+    public int ImapPort { get; set; } = 993;
+
+    /// <summary><c>SslOnConnect</c> (default, port 993), <c>StartTls</c> (port 143), or <c>None</c> (a local server only).</summary>
+    public string ImapSecurity { get; set; } = "SslOnConnect";
+
+    /// <summary>The IMAP login; none: <see cref="UserName"/>.</summary>
+    public string? ImapUserName { get; set; }
+
+    /// <summary>The IMAP password; none: <see cref="Password"/>. A secret.</summary>
+    public string? ImapPassword { get; set; }
+
+    /// <summary>The folder read (read-only): <c>INBOX</c> by default.</summary>
+    public string ImapFolder { get; set; } = "INBOX";
 }
 
 /// <summary>Settings under <c>Tandem:Plugins:email</c>: the mailboxes by name (<c>Mailboxes:jeanne:Host</c>…) and the
@@ -53,6 +75,10 @@ public sealed class EmailSettings : IPluginSettings
 
     /// <summary>The name of the mailbox used when a step's sender matches none; default: the only one.</summary>
     public string? DefaultMailbox { get; set; }
+
+    /// <summary>How often the mailboxes with an IMAP server are read, in seconds (default 60; the host polls every 10 s
+    /// at most often).</summary>
+    public int PollSeconds { get; set; } = 60;
 
     /// <summary>The mailbox for a sender address, else the default one.</summary>
     public MailboxSettings? For(string? from) =>
@@ -77,9 +103,17 @@ public sealed class EmailSettings : IPluginSettings
                 yield return $"Mailboxes:{name}:Security must be StartTls, SslOnConnect or None.";
             if (!string.IsNullOrEmpty(mailbox.UserName) && string.IsNullOrEmpty(mailbox.Password))
                 yield return $"Mailboxes:{name}:Password is required when UserName is set.";
+            if (string.IsNullOrWhiteSpace(mailbox.ImapHost)) continue;
+            if (mailbox.ImapPort is < 1 or > 65535) yield return $"Mailboxes:{name}:ImapPort must be between 1 and 65535.";
+            if (mailbox.ImapSecurity is not ("StartTls" or "SslOnConnect" or "None"))
+                yield return $"Mailboxes:{name}:ImapSecurity must be SslOnConnect, StartTls or None.";
+            if (string.IsNullOrEmpty(mailbox.ImapUserName ?? mailbox.UserName) || string.IsNullOrEmpty(mailbox.ImapPassword ?? mailbox.Password))
+                yield return $"Mailboxes:{name}:ImapUserName and ImapPassword (or UserName and Password) are required to read {name}'s replies.";
+            if (string.IsNullOrWhiteSpace(mailbox.ImapFolder)) yield return $"Mailboxes:{name}:ImapFolder must not be empty.";
         }
         if (DefaultMailbox is not null && !Mailboxes.ContainsKey(DefaultMailbox))
             yield return $"DefaultMailbox '{DefaultMailbox}' is not one of the Mailboxes.";
+        if (PollSeconds is < 1 or > 86400) yield return "PollSeconds must be between 1 and 86400.";
         if (DefaultMailbox is null && Mailboxes.Count > 1)
             yield return "DefaultMailbox is required when there are several mailboxes.";
     }

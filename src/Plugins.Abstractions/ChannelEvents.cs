@@ -79,3 +79,27 @@ public enum ChannelEventOutcome
     /// <summary>No message or person matches the event; it is kept nowhere.</summary>
     Unmatched,
 }
+
+/// <summary>
+/// A provider a plugin reads on a schedule to learn about messages it sent (since 1.2): a mailbox read over IMAP for
+/// replies and bounces, a provider's delivery reports. The host calls <see cref="PollAsync"/> soon after loading and
+/// then every <see cref="Interval"/> (10 s at least, unless the host allows less), through the same time limit and
+/// circuit breaker as any call into a plugin; what it learns goes to <see cref="IChannelEventSink"/>. Register it as
+/// <see cref="IChannelEventSource"/> in <see cref="ITandemPlugin.ConfigureServices"/>; keep the cursor in
+/// <see cref="IPluginState"/>.
+/// </summary>
+public interface IChannelEventSource
+{
+    /// <summary>The source's name, unique within the plugin among its polling sources: lower case letters, digits and
+    /// dashes (for example <c>"replies"</c>).</summary>
+    string Name { get; }
+
+    /// <summary>How often to poll.</summary>
+    TimeSpan Interval { get; }
+
+    /// <summary>Reads what is new since the last poll and reports it. Throwing (provider unreachable) is logged by the
+    /// host and retried at the next turn; the cursor must then not have moved past what was not reported.</summary>
+    /// <param name="cancellationToken">Cancelled when the host gives up on the call or stops.</param>
+    /// <returns>How many events were reported.</returns>
+    ValueTask<int> PollAsync(CancellationToken cancellationToken);
+}

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.Builder;
 using System.Text.Json;
 using StbImageWriteSharp;
 using Tandem.Host.Plugins;
@@ -199,5 +200,52 @@ public sealed class BadgesPluginTests
         using var png = new MemoryStream();
         new ImageWriter().WritePng(pixels, size, size, ColorComponents.RedGreenBlue, png);
         return png.ToArray();
+    }
+    [Fact]
+    public async Task An_opaque_attendee_code_is_resolved_through_a_pretix_compatible_exhibitor_api_once()
+    {
+        await using var api = await FakeApi.StartAsync(app => app.MapPost("/exhibitors/api/v1/leads/", async (Microsoft.AspNetCore.Http.HttpRequest request) =>
+        {
+            if (request.Headers.Authorization.ToString() != "Exhibitor exh-key-1") return Microsoft.AspNetCore.Http.Results.StatusCode(401);
+            using var body = await JsonDocument.ParseAsync(request.Body);
+            if (body.RootElement.GetProperty("code").GetString() != "A7KQ2M9X") return Microsoft.AspNetCore.Http.Results.NotFound(new { detail = "Unknown code." });
+            return Microsoft.AspNetCore.Http.Results.Text("""
+                {"attendee":{"fields":[
+                  {"id":"attendee_name","label":"Nom","value":"Claire Moreau","details":{"given_name":"Claire","family_name":"Moreau"}},
+                  {"id":"attendee_email","label":"E-mail","value":"claire.moreau@isolation-ouest.fr","details":{}},
+                  {"id":"company","label":"Société","value":"Isolation Ouest","details":{}},
+                  {"id":"q_job","label":"Fonction","value":"Gérante","details":{}}]}}
+                """, "application/json", statusCode: 201);
+        }));
+        using var folder = new PluginFolder().With(Built.Badges);
+        var leads = new RecordingLeadSink();
+        await using var host = PluginHost.Start(folder, new Dictionary<string, string?>
+        {
+            ["Tandem:Plugins:badges:PretixUrl"] = api.Address.AbsoluteUri,
+            ["Tandem:Plugins:badges:PretixExhibitorKey"] = "exh-key-1",
+        }, leadSink: leads);
+        var batch = Batch(Scan("A7KQ2M9X", notes: "Veut un devis", rating: 4), Scan("ZZZZ0000"));
+
+        var (answer, _) = await PostAsync(host, leads, batch);
+        var (again, _) = await PostAsync(host, leads, batch);
+
+        Assert.Equal(200, answer.Status);
+        var results = answer.Json.GetProperty("results");
+        Assert.Equal("created", results[0].GetProperty("outcome").GetString());
+        Assert.Equal("rejected", results[1].GetProperty("outcome").GetString());
+        Assert.Contains("does not know this attendee code", results[1].GetProperty("error").GetString());
+        var lead = Assert.Single(leads.Received).Lead;
+        Assert.Equal(("Claire", "Moreau", "claire.moreau@isolation-ouest.fr", "Isolation Ouest", "Gérante"),
+            (lead.FirstName, lead.LastName, lead.Email, lead.Company, lead.JobTitle));
+        Assert.Equal("event", lead.SourceChannel);
+        Assert.True(lead.CollectedIndirectly);
+        Assert.Contains("rating 4/5", lead.SourceDetail);
+        var sent = JsonDocument.Parse(api.Requests.First().Body).RootElement;
+        Assert.Equal(("lead", 4, "Veut un devis", "2026-03-01T10:00:00Z"),
+            (sent.GetProperty("scan_type").GetString(), sent.GetProperty("rating").GetInt32(), sent.GetProperty("notes").GetString(), sent.GetProperty("scanned").GetString()));
+        // The re-sent batch: the resolved scan is merged without asking the organiser again.
+        Assert.Equal("merged", again.Json.GetProperty("results")[0].GetProperty("outcome").GetString());
+        Assert.Single(leads.Received);
+        Assert.Equal(3, api.Requests.Count);
     }
 }

@@ -15,7 +15,7 @@ namespace Tandem.Plugins.Tests;
 /// speaks the documented JSON.</summary>
 public sealed class LinkedInPluginTests
 {
-    private const string Secret = "li-client-secret";
+    internal const string Secret = "li-client-secret";
 
     private static Dictionary<string, string?> Settings(Uri api, string? account = null) => new()
     {
@@ -26,7 +26,7 @@ public sealed class LinkedInPluginTests
     };
 
     /// <summary>A form response in the documented shape; the answers come in the order given.</summary>
-    private static string Response(string id, long submittedAt, string email, string first = "Kevin", bool reversed = false)
+    internal static string Response(string id, long submittedAt, string email, string first = "Kevin", bool reversed = false)
     {
         string[] answers =
         [
@@ -62,7 +62,7 @@ public sealed class LinkedInPluginTests
          "hiddenFields":[{"name":"utm_source","value":"linkedin"}]}
         """;
 
-    private static Task<FakeApi> StartApiAsync(IReadOnlyList<string> responses) => FakeApi.StartAsync(app =>
+    internal static Task<FakeApi> StartApiAsync(IReadOnlyList<string> responses) => FakeApi.StartAsync(app =>
     {
         app.MapGet("/rest/leadForms/{id}", (string id) => id == "7234246" ? Results.Text(Form, "application/json") : Results.NotFound());
         app.MapGet("/rest/leadFormResponses/{id}", (string id) =>
@@ -77,10 +77,10 @@ public sealed class LinkedInPluginTests
         });
     });
 
-    private static string Hex(string key, string data) =>
+    internal static string Hex(string key, string data) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(data)));
 
-    private static string Push(string responseId, string action = "CREATED") => $$"""
+    internal static string Push(string responseId, string action = "CREATED") => $$"""
         {"type":"LEAD_ACTION","leadGenFormResponse":"urn:li:leadGenFormResponse:{{responseId}}","leadGenForm":"urn:li:leadGenForm:7234246",
          "owner":{"sponsoredAccount":"urn:li:sponsoredAccount:1234567"},"leadType":"SPONSORED","leadAction":"{{action}}"}
         """;

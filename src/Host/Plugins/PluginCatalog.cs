@@ -198,10 +198,18 @@ internal sealed partial class PluginCatalog(
             var channels = Names(scope.ServiceProvider.GetServices<IOutboundChannel>().Select(c => c.Channel), "channel", requireSlug: true);
             var webhooks = Names(scope.ServiceProvider.GetServices<IWebhookHandler>().Select(h => h.Name), "webhook", requireSlug: true);
             var endpoints = Names(scope.ServiceProvider.GetServices<IApiEndpointHandler>().Select(h => h.Name), "endpoint", requireSlug: true);
-            var polling = scope.ServiceProvider.GetServices<ILeadSource>().OfType<IPollingLeadSource>()
-                .ToDictionary(p => p.Name, p => p.Interval > TimeSpan.FromSeconds(10) ? p.Interval : TimeSpan.FromSeconds(10), StringComparer.Ordinal);
+            var eventSources = scope.ServiceProvider.GetServices<IChannelEventSource>().ToList();
+            var pollingSources = scope.ServiceProvider.GetServices<ILeadSource>().OfType<IPollingLeadSource>()
+                .Select(p => (p.Name, p.Interval))
+                .Concat(eventSources.Select(e => (e.Name, e.Interval)))
+                .ToList();
+            Names(pollingSources.Select(p => p.Name), "polling source", requireSlug: false);
+            Names(eventSources.Select(e => e.Name), "channel event source", requireSlug: true);
+            var polling = pollingSources.ToDictionary(
+                p => p.Name, p => p.Interval > options.MinimumPollInterval ? p.Interval : options.MinimumPollInterval, StringComparer.Ordinal);
             var capabilities = (sources.Count > 0 ? ["leadSource"] : NoPlugins)
                 .Concat(channels.Select(c => "channel:" + c))
+                .Concat(eventSources.Select(e => "events:" + e.Name).Order(StringComparer.Ordinal))
                 .Concat(webhooks.Select(w => "webhook:" + w))
                 .Concat(endpoints.Select(e => "endpoint:" + e))
                 .ToList();

@@ -46,7 +46,8 @@ internal sealed class PluginEntry
     public IReadOnlyList<string> Webhooks { get; init; } = [];
     public IReadOnlyList<string> Endpoints { get; init; } = [];
 
-    /// <summary>The polling lead sources (<see cref="IPollingLeadSource"/>) by name, with their interval (10 s at least).</summary>
+    /// <summary>The polling sources (<see cref="IPollingLeadSource"/>, <see cref="IChannelEventSource"/>) by name, with
+    /// their interval (<see cref="PluginOptions.MinimumPollInterval"/> at least).</summary>
     public IReadOnlyDictionary<string, TimeSpan> Polling { get; init; } = new Dictionary<string, TimeSpan>();
 
     /// <summary>The plugin's own service provider (null unless active). Resolve its services in a scope per call,

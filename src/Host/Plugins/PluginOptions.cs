@@ -26,6 +26,10 @@ internal sealed record PluginOptions
     /// <summary>How long loading one plugin (its types, ConfigureServices, its services) may take at start-up.</summary>
     public TimeSpan LoadTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The shortest interval at which a polling source is polled, whatever it asks for
+    /// (<c>Tandem:Plugins:MinimumPollSeconds</c>, default 10).</summary>
+    public TimeSpan MinimumPollInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Largest webhook body accepted, in bytes.</summary>
     public int MaxWebhookBodyBytes { get; init; } = 1024 * 1024;
 
@@ -51,6 +55,7 @@ internal sealed record PluginOptions
             FailureThreshold = Positive(guard, "FailureThreshold", 5),
             BreakDuration = Seconds(guard, "BreakSeconds", 30),
             LoadTimeout = Seconds(guard, "LoadTimeoutSeconds", 30),
+            MinimumPollInterval = Seconds(configuration.GetSection("Tandem:Plugins"), "MinimumPollSeconds", 10),
         };
     }
 
@@ -60,7 +65,7 @@ internal sealed record PluginOptions
         if (string.IsNullOrWhiteSpace(text)) return TimeSpan.FromSeconds(fallback);
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
             ? TimeSpan.FromSeconds(seconds)
-            : throw new InvalidOperationException($"Tandem:Plugins:Guard:{key} '{text}' must be a positive number of seconds.");
+            : throw new InvalidOperationException($"{section.Path}:{key} '{text}' must be a positive number of seconds.");
     }
 
     private static int Positive(IConfigurationSection section, string key, int fallback)

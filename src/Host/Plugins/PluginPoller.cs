@@ -3,7 +3,7 @@ using Tandem.Plugins.Abstractions;
 namespace Tandem.Host.Plugins;
 
 /// <summary>
-/// Runs the active plugins' polling lead sources (<see cref="IPollingLeadSource"/>): each once soon after the catalog is
+/// Runs the active plugins' polling sources (<see cref="IPollingLeadSource"/>, <see cref="IChannelEventSource"/>): each once soon after the catalog is
 /// loaded, then every interval. Each poll goes through <see cref="PluginInvoker"/> (time limit, circuit breaker), so a
 /// slow or failing source delays only itself; what a poll throws is logged by the invoker and retried at the next turn.
 /// </summary>
@@ -46,19 +46,20 @@ internal sealed partial class PluginPoller(PluginCatalog catalog, PluginInvoker 
         return next;
     }
 
-    /// <summary>Polls one source now; answers how many leads it handed over, or null when the call failed.</summary>
+    /// <summary>Polls one source now; answers how many leads (or channel events) it handed over, or null when the call failed.</summary>
     internal async Task<int?> PollAsync(PluginEntry plugin, string source, CancellationToken cancellationToken)
     {
         var result = await invoker.InvokeAsync(plugin.Id, "poll:" + source, async ct =>
         {
             await using var scope = plugin.CreateScope();
-            var polling = scope.ServiceProvider.GetServices<ILeadSource>().OfType<IPollingLeadSource>().First(s => s.Name == source);
-            return await polling.PollAsync(ct);
+            var leads = scope.ServiceProvider.GetServices<ILeadSource>().OfType<IPollingLeadSource>().FirstOrDefault(s => s.Name == source);
+            if (leads is not null) return await leads.PollAsync(ct);
+            return await scope.ServiceProvider.GetServices<IChannelEventSource>().First(s => s.Name == source).PollAsync(ct);
         }, cancellationToken);
         if (result.Succeeded) LogPolled(logger, plugin.Id, source, result.Value);
         return result.Succeeded ? result.Value : null;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Plugin {PluginId} polled {Source}: {Count} leads")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Plugin {PluginId} polled {Source}: {Count} handed over")]
     private static partial void LogPolled(ILogger logger, string pluginId, string source, int count);
 }

@@ -8,6 +8,7 @@ internal static class Built
     public const string LinkedIn = "Tandem.Plugins.LinkedIn";
     public const string Badges = "Tandem.Plugins.Badges";
     public const string Email = "Tandem.Plugins.Email";
+    public const string Broken = "Tandem.Samples.BrokenPlugin";
     public const string Good = "Tandem.Fixtures.Plugins.Good";
     public const string Flaky = "Tandem.Fixtures.Plugins.Flaky";
     public const string ThrowsOnConfigure = "Tandem.Fixtures.Plugins.ThrowsOnConfigure";
