@@ -9,6 +9,6 @@ internal sealed class WebPlatformStatus(ModuleCatalog modules, PluginCatalog plu
     public IReadOnlyList<ModuleStatus> Modules() =>
         ModuleCatalog.All.Select(m => new ModuleStatus(m.Name, modules.IsEnabled(m.Name), m.Requires)).ToList();
 
-    public IReadOnlyList<PluginInfo> Plugins() =>
-        plugins.Plugins.Select(p => new PluginInfo(p.Id, p.Version, p.Status.ToString(), p.Reason)).ToList();
+    public IReadOnlyList<PluginSummary> Plugins() =>
+        plugins.Plugins.Select(p => new PluginSummary(p.Id, p.Version, p.Status.ToString(), p.Reason)).ToList();
 }
