@@ -176,7 +176,7 @@ public static class ArchitectureRules
     public static IArchRule WebUsesOnlyModuleContracts(string webNamespace, IReadOnlyList<string> modules) =>
         Types().That().ResideInNamespaceMatching(NamespaceOrBelow(webNamespace))
             .Should().NotDependOnAny(Types(true).That().ResideInNamespaceMatching(AnyModuleImplementation(modules))
-                .Or().AreAssignableTo("Tandem.Modules.Shared.Persistence.ModuleDbContext")
+                .Or().AreAssignableTo(typeof(Tandem.Modules.Shared.Persistence.ModuleDbContext))
                 .Or().ResideInNamespaceMatching(NamespaceOrBelow(TandemSystem.HostAssembly)))
             .Because("the web app is one more client of the module Contracts through the mediator, exactly like the HTTP " +
                      "endpoints: a page reading a module's DbContext or implementation would bypass its rules and couple the " +

@@ -27,6 +27,8 @@ public sealed class Browser : IAsyncLifetime
         Assert.True(created.ExitCode == 0, $"user create failed: {created}");
         Host = await HostProcess.StartAsync(_store);
         _playwright = await Playwright.CreateAsync();
+        // A page connects its Blazor circuit before it shows: generous on a busy 2-core CI machine.
+        Assertions.SetDefaultExpectTimeout(30_000);
         Assert.True(File.Exists(ChromiumPath), $"No Chromium at {ChromiumPath}: apt-get install chromium (or set TANDEM_TEST_CHROMIUM).");
         Chromium = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -81,6 +83,7 @@ internal static class PageExtensions
     {
         var folder = Path.Combine(RepositoryRoot(), "docs", "screenshots");
         Directory.CreateDirectory(folder);
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = false });
     }
 

@@ -18,6 +18,19 @@ public sealed class ReferenceScenarioTests(Browser browser, ITestOutputHelper ou
     [Fact]
     public async Task Marketing_builds_a_form_and_page_a_visitor_becomes_a_lead_a_rep_books_a_meeting_and_the_dashboard_counts_it()
     {
+        try
+        {
+            await ReferenceScenarioAsync();
+        }
+        catch
+        {
+            output.WriteLine("host output:\n" + browser.Host.Output);
+            throw;
+        }
+    }
+
+    private async Task ReferenceScenarioAsync()
+    {
         var unique = Guid.NewGuid().ToString("N")[..8];
         var visitorName = "Camille" + unique;
         var visitorEmail = $"camille.{unique}@exemple-solaire.fr";
