@@ -43,6 +43,7 @@ internal static partial class Cli
         root.Subcommands.Add(ApiKeyCommands());
         root.Subcommands.Add(ImportCommands());
         root.Subcommands.Add(PrivacyCommands());
+        root.Subcommands.Add(UserCommands());
 
         var modulesList = new Command("list", "Show the modules compiled in, whether each is enabled, and what it requires.");
         Configurable(modulesList, (parse, rest, ct) => WithApp(rest, app =>
@@ -101,6 +102,37 @@ internal static partial class Cli
         }));
 
         return new Command("apikey", "Manage API keys: create, list, revoke.") { create, list, revoke };
+    }
+
+    private static Command UserCommands()
+    {
+        var email = new Option<string>("--email") { Description = "The person's email address: what they sign in with.", Required = true };
+        var role = new Option<string>("--role") { Description = "admin, marketing, sales or manager.", Required = true };
+        role.AcceptOnlyFromAmong(Tandem.Web.Identity.UiRoles.All);
+        var password = new Option<string?>("--password") { Description = "At least 10 characters; without it, one is generated and printed once." };
+        var create = new Command("create", "Create a person who signs in to the web app (the first admin, typically), with one role.") { email, role, password };
+        Configurable(create, (parse, rest, ct) => WithApp(rest, async app =>
+        {
+            await app.Services.GetRequiredService<StartupTasks>().MigrateAsync(ct);
+            await using var scope = app.Services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<Tandem.Web.Identity.UserAdministration>();
+            var chosen = parse.GetValue(password);
+            var secret = string.IsNullOrEmpty(chosen) ? Tandem.Web.Identity.UserAdministration.GeneratePassword() : chosen;
+            var created = await users.CreateAsync(parse.GetValue(email)!, parse.GetValue(role)!, secret);
+            if (created.User is not { } user)
+            {
+                foreach (var error in created.Errors) await Console.Error.WriteLineAsync(error);
+                return 1;
+            }
+            Console.WriteLine($"Created user {user.Email} with role {string.Join(", ", user.Roles)}; sign in at /account/login.");
+            if (string.IsNullOrEmpty(chosen))
+            {
+                Console.WriteLine("Their password (shown once; only a hash is stored):");
+                Console.WriteLine(secret);
+            }
+            return 0;
+        }));
+        return new Command("user", "Manage the people who sign in to the web app.") { create };
     }
 
     private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);

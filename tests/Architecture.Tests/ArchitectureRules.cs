@@ -167,6 +167,21 @@ public static class ArchitectureRules
             .Because("modules grant InternalsVisibleTo the Host only for the generated mediator; hand-written host code uses " +
                      "a module's public module class and its messages, nothing internal (DESIGN rules 1 and 2)");
 
+    // ---- 8. the web app is one more client of the Contracts, like the HTTP API ----
+
+    /// <summary>
+    /// The UI (src/Web) talks to modules only through their Contracts and the mediator: never a module's implementation,
+    /// never a module's DbContext (or any ModuleDbContext), never the host's internals.
+    /// </summary>
+    public static IArchRule WebUsesOnlyModuleContracts(string webNamespace, IReadOnlyList<string> modules) =>
+        Types().That().ResideInNamespaceMatching(NamespaceOrBelow(webNamespace))
+            .Should().NotDependOnAny(Types(true).That().ResideInNamespaceMatching(AnyModuleImplementation(modules))
+                .Or().AreAssignableTo(typeof(Tandem.Modules.Shared.Persistence.ModuleDbContext))
+                .Or().ResideInNamespaceMatching(NamespaceOrBelow(TandemSystem.HostAssembly)))
+            .Because("the web app is one more client of the module Contracts through the mediator, exactly like the HTTP " +
+                     "endpoints: a page reading a module's DbContext or implementation would bypass its rules and couple the " +
+                     "UI to its tables (docs/ui.md)");
+
     // ---- helpers ----
 
     /// <summary>

@@ -70,4 +70,13 @@ public sealed class ModuleBoundaryTests
     [Fact]
     public void A_module_using_a_host_type_breaks_the_no_host_dependency_rule() =>
         Assert.Equal(["Tandem.Modules.Rogue.HostBackdoor"], ModulesDoNotDependOnTheHost(TandemSystem.HostAssembly).FixtureViolations());
+
+    [Fact]
+    public void The_web_app_uses_only_module_contracts() =>
+        WebUsesOnlyModuleContracts(TandemSystem.WebNamespace, TandemSystem.Modules).Check(Architectures.Real);
+
+    [Fact]
+    public void UI_code_reading_a_module_dbcontext_or_implementation_breaks_the_web_rule() =>
+        Assert.Equal(["Tandem.Fixtures.RogueWeb.DbContextBackdoor", "Tandem.Fixtures.RogueWeb.ModuleBackdoor"],
+            WebUsesOnlyModuleContracts("Tandem.Fixtures.RogueWeb", TandemSystem.Modules).FixtureViolations());
 }

@@ -10,6 +10,7 @@ public static class TandemSystem
     public static readonly IReadOnlyList<string> Modules = ["Content", "Leads", "Prospects", "Outreach"];
 
     public const string HostAssembly = "Tandem.Host";
+    public const string WebNamespace = "Tandem.Web";
     public const string GeneratedMediatorNamespace = "Tandem.Host.Mediator";
     public const string PluginAbstractionsNamespace = "Tandem.Plugins.Abstractions";
     public const string PluginAbstractionsAssembly = "Tandem.Plugins.Abstractions";
@@ -34,5 +35,6 @@ public static class TandemSystem
         typeof(Tandem.Modules.Prospects.Contracts.QualifyLead).Assembly,
         typeof(Tandem.Modules.Outreach.OutreachModule).Assembly,
         typeof(Tandem.Modules.Outreach.Contracts.ListTasks).Assembly,
+        typeof(Tandem.Web.TandemWeb).Assembly,
     ];
 }

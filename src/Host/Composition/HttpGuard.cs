@@ -77,6 +77,10 @@ internal sealed class HttpGuard(RequestDelegate next, HttpGuardOptions options, 
     private static string Extra(HttpContext context, string item) =>
         context.Items[item] is string source && source.Length > 0 && !source.Any(c => char.IsWhiteSpace(c) || c is ';' or ',') ? " " + source : "";
 
+    /// <summary>The web app's pages (Blazor): its own scripts, a connection back to the host, MudBlazor's inline styles.</summary>
+    private string AppPolicy =>
+        $"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'self'; frame-ancestors {_frameAncestors}";
+
     /// <summary>Everything else is data: a browser that renders it anyway may load and run nothing.</summary>
     private string DataPolicy => $"default-src 'none'; frame-ancestors {_frameAncestors}";
 
@@ -112,7 +116,7 @@ internal sealed class HttpGuard(RequestDelegate next, HttpGuardOptions options, 
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "same-origin";
         var html = context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
-        headers.ContentSecurityPolicy = html ? PagePolicy(context) : DataPolicy;
+        headers.ContentSecurityPolicy = !html ? DataPolicy : context.Items[HttpRequests.AppPageItem] is true ? AppPolicy : PagePolicy(context);
         if (options.FrameAncestors.Count == 0) headers.XFrameOptions = "DENY";
         // API answers and form answers hold personal data (leads, what a visitor typed): no cache keeps them.
         var path = context.Request.Path;

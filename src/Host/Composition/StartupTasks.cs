@@ -40,6 +40,11 @@ internal sealed class StartupTasks(
             logger.LogInformation("Database of {Module}: {Outcome}", database.Module, outcome.Describe());
             outcomes.Add(outcome);
         }
+        // The web app's users and roles live in their own database (src/Web/Identity).
+        var applied = await Tandem.Web.TandemWeb.MigrateAsync(services, cancellationToken);
+        var users = new MigrationOutcome(Tandem.Web.Identity.UsersDbContext.Name, applied > 0 ? MigrationKind.Upgraded : MigrationKind.UpToDate, applied);
+        logger.LogInformation("Database of {Module}: {Outcome}", users.Module, users.Describe());
+        outcomes.Add(users);
         return outcomes;
     }
 

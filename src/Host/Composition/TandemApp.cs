@@ -14,6 +14,7 @@ using Tandem.Modules.Shared.Errors;
 using Tandem.Modules.Shared.Messaging;
 using Tandem.Modules.Shared.Modules;
 using Tandem.Modules.Shared.Persistence;
+using Tandem.Web;
 
 namespace Tandem.Host.Composition;
 
@@ -35,6 +36,8 @@ public static class TandemApp
         // Console logs go through the redacting format: no email address or phone number reaches a log (docs/compliance.md).
         builder.Logging.AddConsole(o => o.FormatterName = RedactingConsoleFormatter.Name)
             .AddConsoleFormatter<RedactingConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
+        // The web app's files (MudBlazor's, Blazor's) from the build output too, not only from a publish.
+        builder.WebHost.UseStaticWebAssets();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestLineSize = HttpGuardOptions.KestrelRequestLineLimit);
 
         var modules = new ModuleCatalog(configuration);
@@ -147,6 +150,9 @@ public static class TandemApp
             .AddPolicy("marketing", p => p.RequireRole(Roles.Admin, Roles.Marketing))
             .AddPolicy("sales", p => p.RequireRole(Roles.Admin, Roles.Sales))
             .AddPolicy("admin", p => p.RequireRole(Roles.Admin));
+        // The web app (src/Web): people sign in with a cookie; /api keeps its API keys (docs/ui.md).
+        services.AddTandemWeb(configuration, ApiKeyAuthenticationHandler.SchemeName);
+        services.AddSingleton<Tandem.Web.Platform.IPlatformStatus, WebPlatformStatus>();
         services.AddRateLimiter(o =>
         {
             var permits = configuration.GetValue("Tandem:RateLimits:Public:PermitLimit", 60);
@@ -177,6 +183,7 @@ public static class TandemApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseTandemWeb();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapGet("/health/live", () => Results.Ok(new { status = "live" })).ExcludeFromDescription();
@@ -211,6 +218,7 @@ public static class TandemApp
             if (policy is not null) group.RequireAuthorization(policy);
             module.MapEndpoints(group, app);
         }
+        app.MapTandemWeb();
         return app;
     }
 
