@@ -282,3 +282,41 @@ public sealed class PrivacyPurgeCliTests
         }
     }
 }
+
+/// <summary>
+/// The retention purge keeps a person who was touched since the cut-off (a call logged after the fact counts), and
+/// anonymises the one nobody touched: on a running host with a cut-off of a few seconds instead of three years.
+/// </summary>
+public sealed class PrivacyRetentionKeepTests
+{
+    [Fact]
+    public async Task A_touch_since_the_cutoff_keeps_the_person_and_the_untouched_one_is_purged()
+    {
+        await using var store = await TestStore.CreateAsync(Provider.Sqlite);
+        // Five seconds of retention: the leads below become inactive five seconds after their capture.
+        string[] retention = ["--Tandem:Privacy:Retention:Days=0.0000578", "--Tandem:Privacy:Retention:Enabled=false"];
+        await using var host = await HostProcess.StartAsync(store, null, retention);
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var touched = await TandemApi.PostCreatedAsync(host.Http, "/api/leads", new { email = $"rappel.{tag}@exemple.fr", kind = "consumer", source = new { channel = "api" } });
+        var forgotten = await TandemApi.PostCreatedAsync(host.Http, "/api/leads", new { email = $"oublie.{tag}@exemple.fr", kind = "consumer", source = new { channel = "api" } });
+        string[] dryRun = ["privacy", "purge", "--dry-run", .. retention, .. store.HostArgs];
+
+        // Once both captures are older than the cut-off, both are candidates and nobody is kept.
+        var before = await Eventually.ValueAsync(() => HostCli.RunAsync(dryRun), r => r.Output.Contains("2 inactive in Leads", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(60), r => r.ToString(), interval: TimeSpan.FromMilliseconds(500));
+        Assert.Contains("0 kept for a recent touch in Outreach, 2 would be anonymised", before.Output);
+
+        // A rep logs a call with the first person now: a touch since the cut-off.
+        await TandemApi.PostCreatedAsync(host.Http, "/api/outreach/activities", new { leadId = touched, kind = "call", outcome = "no-answer" });
+        var after = await HostCli.RunAsync(dryRun);
+        Assert.True(after.ExitCode == 0, after.ToString());
+        Assert.Contains("1 would be anonymised", after.Output); // the call keeps its person (in Outreach, or in Leads if scored)
+
+        var purge = await HostCli.RunAsync(["privacy", "purge", .. retention, .. store.HostArgs]);
+        Assert.True(purge.ExitCode == 0, purge.ToString());
+        Assert.Contains("1 anonymised.", purge.Output);
+        using (var kept = await host.Http.GetAsync($"/api/leads/{touched}")) Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        using (var gone = await host.Http.GetAsync($"/api/leads/{forgotten}")) Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        host.AssertNoErrorsLogged();
+    }
+}

@@ -26,7 +26,12 @@ public static class TandemApp
     /// <param name="overrideServices">Replaces services after the host registered its own (tests: a fake clock).</param>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? overrideServices = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // The application is the host whatever process builds it (tests build it in their test runner): its name finds the
+        // web UI's static assets manifest (Tandem.Host.staticwebassets.endpoints.json beside the binaries).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args, ContentRootPath = AppContext.BaseDirectory, ApplicationName = typeof(TandemApp).Assembly.GetName().Name,
+        });
         var configuration = builder.Configuration;
         var services = builder.Services;
 
