@@ -319,6 +319,58 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Postgres
                         });
                 });
 
+            modelBuilder.Entity("Tandem.Modules.Outreach.Meetings.Meeting", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("AttendeeEmail")
+                        .HasColumnType("text");
+
+                    b.Property<string>("AttendeeName")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("EndsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LeadId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Notes")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Owner")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProspectId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProspectId");
+
+                    b.HasIndex("Owner", "StartsAt")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Meetings_Owner_StartsAt_Booked")
+                        .HasFilter("\"Status\" = 'booked'");
+
+                    b.ToTable("Meetings", "outreach");
+                });
+
             modelBuilder.Entity("Tandem.Modules.Outreach.Privacy.SuppressionEntry", b =>
                 {
                     b.Property<long>("Id")

@@ -313,6 +313,58 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("Tandem.Modules.Outreach.Meetings.Meeting", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AttendeeEmail")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AttendeeName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EndsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeadId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Notes")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Owner")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProspectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProspectId");
+
+                    b.HasIndex("Owner", "StartsAt")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Meetings_Owner_StartsAt_Booked")
+                        .HasFilter("\"Status\" = 'booked'");
+
+                    b.ToTable("Meetings", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Modules.Outreach.Privacy.SuppressionEntry", b =>
                 {
                     b.Property<long>("Id")
