@@ -270,6 +270,44 @@ public sealed class MeetingsTests(MeetingHosts hosts) : IClassFixture<MeetingHos
             $"SELECT COUNT(*) FROM {store.Table("Outreach", "Meetings")} WHERE \"ProspectId\" = @p", ("p", prospectId)));
     }
 
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_meeting_at_an_account_stops_the_other_sequences_at_that_account_with_the_reason(Provider provider)
+    {
+        var (_, host) = await hosts.GetAsync(provider);
+        var http = host.Http;
+        var run = Guid.NewGuid().ToString("N")[..8];
+        async Task<(string Prospect, string Enrollment)> EnrolledAsync(string email, string company)
+        {
+            var leadId = await TandemApi.PostCreatedAsync(http, "/api/leads", new
+            {
+                email, company, postalCode = "69100", kind = "professional", source = new { channel = "outbound" },
+            });
+            var prospectId = await TandemApi.PostCreatedAsync(http, "/api/prospects", new { leadId });
+            var task = (await Eventually.ValueAsync(() => TandemApi.TasksOfProspectAsync(http, prospectId), t => t.Count > 0, Downstream, _ => "no task yet"))[0]!;
+            return (prospectId, task.Str("enrollmentId"));
+        }
+        // Two people at the same company (spelt differently), one elsewhere.
+        var gerant = await EnrolledAsync($"gerant.{run}@meca.fr", $"Méca Rhône {run}");
+        var comptable = await EnrolledAsync($"compta.{run}@meca.fr", $"MECA-RHONE {run.ToUpperInvariant()}");
+        var ailleurs = await EnrolledAsync($"autre.{run}@ailleurs.fr", $"Ailleurs {run}");
+
+        using (var logged = await http.PostAsJsonAsync("/api/outreach/meetings",
+                   new { prospectId = gerant.Prospect, startsAt = new DateTimeOffset(2032, 1, 5, 9, 0, 0, TimeSpan.Zero).AddMinutes(Random.Shared.Next(0, 100_000) * 5) }))
+            Assert.Equal(HttpStatusCode.Created, logged.StatusCode);
+
+        Assert.Equal("meeting-booked", (await TandemApi.GetJsonAsync(http, $"/api/outreach/enrollments/{gerant.Enrollment}")).Str("stopReason"));
+        var other = await TandemApi.GetJsonAsync(http, $"/api/outreach/enrollments/{comptable.Enrollment}");
+        Assert.Equal("stopped", other.Str("status"));
+        Assert.Equal("account-meeting-booked", other.Str("stopReason"));
+        // Its open call task is gone from the rep's day.
+        Assert.Empty(await TandemApi.TasksOfProspectAsync(http, comptable.Prospect));
+        var elsewhere = await TandemApi.GetJsonAsync(http, $"/api/outreach/enrollments/{ailleurs.Enrollment}");
+        Assert.Equal("active", elsewhere.Str("status"));
+        Assert.NotEmpty(await TandemApi.TasksOfProspectAsync(http, ailleurs.Prospect));
+    }
+
     private static string Calendar(params (string Uid, DateTimeOffset Start, DateTimeOffset End)[] events)
     {
         var text = new StringBuilder("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Tests//EN\r\n");

@@ -88,6 +88,9 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Postgres
                     b.Property<string>("Id")
                         .HasColumnType("text");
 
+                    b.Property<string>("Account")
+                        .HasColumnType("text");
+
                     b.Property<string>("Contact")
                         .IsRequired()
                         .HasColumnType("text");
@@ -129,6 +132,8 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Postgres
                         .IsUnique()
                         .HasDatabaseName("IX_Enrollments_ProspectId_Active")
                         .HasFilter("\"Status\" = 'active'");
+
+                    b.HasIndex("Account", "Status");
 
                     b.HasIndex("ProspectId", "SequenceId")
                         .IsUnique();

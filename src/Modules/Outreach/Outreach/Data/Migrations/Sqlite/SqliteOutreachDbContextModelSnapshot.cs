@@ -82,6 +82,9 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Sqlite
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Account")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Contact")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -123,6 +126,8 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Sqlite
                         .IsUnique()
                         .HasDatabaseName("IX_Enrollments_ProspectId_Active")
                         .HasFilter("\"Status\" = 'active'");
+
+                    b.HasIndex("Account", "Status");
 
                     b.HasIndex("ProspectId", "SequenceId")
                         .IsUnique();
