@@ -160,6 +160,19 @@ public sealed record StopReasons
     public const string Refused = "refused";
     /// <summary>A rep stopped it by hand.</summary>
     public const string Manual = "manual";
+    /// <summary>Someone else at the same account replied (account-level stop).</summary>
+    public const string AccountReplied = "account-replied";
+    /// <summary>Someone else at the same account booked a meeting (account-level stop).</summary>
+    public const string AccountMeetingBooked = "account-meeting-booked";
+
+    /// <summary>The reason the others at the account stop with when one person's sequence stops for <paramref name="reason"/>, or null.</summary>
+    /// <param name="reason">Why the person's own sequence stopped.</param>
+    public static string? AccountReasonFor(string reason) => reason switch
+    {
+        Replied => AccountReplied,
+        MeetingBooked => AccountMeetingBooked,
+        _ => null,
+    };
 }
 
 /// <summary>The kinds of steps and of touches.</summary>

@@ -47,6 +47,28 @@ internal static class OutreachEndpoints
             Results.Ok(await sender.Send(new GetOutboundNumbers(from, to, owner), ct)))
             .WithName("GetOutboundNumbers").WithSummary("Prospects, calls, emails, replies, meetings, won and lost in a period");
 
+        api.MapPost("/meetings", async (LogMeeting command, ISender sender, CancellationToken ct) =>
+        {
+            var created = await sender.Send(command, ct);
+            return Results.Created($"/api/outreach/meetings/{created.Id}", created);
+        }).WithName("LogMeeting").WithSummary("Log a meeting booked on the phone: stops the sequence, moves the prospect to decision");
+        api.MapGet("/meetings/{id}", async (string id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new GetMeeting(id), ct)))
+            .WithName("GetMeeting").WithSummary("One meeting");
+        api.MapPost("/meetings/{id}/no-show", async (string id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new RecordNoShow(id), ct)))
+            .WithName("RecordNoShow").WithSummary("The person did not come to the meeting");
+        api.MapGet("/meetings/{id}/invitation.ics", async (string id, ISender sender, Meetings.BookingSettingsReader settings,
+                Data.OutreachDbContext db, CancellationToken ct) =>
+            {
+                await sender.Send(new GetMeeting(id), ct);
+                var meeting = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstAsync(
+                    System.Linq.Queryable.Where(db.Set<Meetings.Meeting>(), m => m.Id == id), ct);
+                return Meetings.BookingPage.Ics(meeting, settings);
+            })
+            .WithName("GetMeetingInvitation").WithSummary("The meeting's iCalendar invitation (.ics)");
+        api.MapGet("/booking-link", (string owner, string prospectId, Meetings.BookingLinks links) =>
+                Results.Ok(new { url = links.PageFor(owner, prospectId).ToString() }))
+            .WithName("GetBookingLink").WithSummary("The owner's booking page link for a prospect (for emails and tasks)");
+
         api.MapGet("/channels", async (ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new GetAvailableChannels(), ct)))
             .WithName("GetAvailableChannels").WithSummary("Outbound channels provided by the loaded plugins");
     }

@@ -33,6 +33,7 @@ public sealed class OutreachModule : IModule
     {
         OutreachEndpoints.Map(api);
         Privacy.UnsubscribeEndpoints.Map(root);
+        Meetings.BookingPage.Map(root);
     }
 }
 
@@ -55,6 +56,11 @@ public static class OutreachModuleRegistration
         services.AddDataProtection();
         services.AddSingleton<Privacy.UnsubscribeLinks>();
         services.AddScoped<Privacy.Unsubscriber>();
+        // Meetings (docs/outbound.md, "Meetings"): per-rep booking pages, busy times read from an ICS feed.
+        services.AddSingleton<Meetings.BookingSettingsReader>();
+        services.AddSingleton<Meetings.BookingLinks>();
+        services.AddScoped<Meetings.SlotFinder>();
+        services.AddHttpClient("booking-feed");
         services.AddScoped<Enroller>();
         services.AddScoped<TaskCompletion>();
         services.AddHostedService<StepScheduler>();

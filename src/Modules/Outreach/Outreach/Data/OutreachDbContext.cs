@@ -33,8 +33,22 @@ internal sealed class Enrollment
     /// <summary>Lower-case email and E.164 phone, so that a channel event naming an address finds the enrolment.</summary>
     public string? Email { get; init; }
     public string? Phone { get; init; }
+    /// <summary>
+    /// The person's account (company), as a key: the company name without case, accents, spaces or punctuation — the way
+    /// Prospects finds an account by name. A reply or a meeting at the account stops the others' sequences.
+    /// </summary>
+    public string? Account { get; init; }
     public required ContactSnapshot Contact { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
+
+    public static string? AccountKey(string? company)
+    {
+        if (string.IsNullOrWhiteSpace(company)) return null;
+        var sb = new System.Text.StringBuilder(company.Length);
+        foreach (var ch in company.Normalize(System.Text.NormalizationForm.FormD))
+            if (char.IsLetterOrDigit(ch)) sb.Append(char.ToLowerInvariant(ch));
+        return sb.Length == 0 ? null : sb.ToString()[..Math.Min(sb.Length, 200)];
+    }
 
     public void Stop(string reason)
     {
@@ -167,6 +181,7 @@ internal class OutreachDbContext(DbContextOptions options) : ModuleDbContext(opt
             b.HasIndex(x => x.ProspectId).IsUnique().HasFilter("\"Status\" = 'active'").HasDatabaseName("IX_Enrollments_ProspectId_Active");
             b.HasIndex(x => x.Email);
             b.HasIndex(x => x.Phone);
+            b.HasIndex(x => new { x.Account, x.Status });
             b.Property(x => x.Contact).HasJsonConversion();
         });
         modelBuilder.Entity<ScheduledStep>(b =>
@@ -192,6 +207,7 @@ internal class OutreachDbContext(DbContextOptions options) : ModuleDbContext(opt
         });
         modelBuilder.Entity<RecordedMessage>(b => b.HasKey(x => x.MessageId));
         Privacy.SuppressionEntry.Configure(modelBuilder);
+        Meetings.Meeting.Configure(modelBuilder);
     }
 }
 

@@ -20,7 +20,8 @@ internal sealed class Enroller(OutreachDbContext db, SequenceCache sequences, Sc
         var enrollment = new Enrollment
         {
             Id = Ids.New(), ProspectId = contact.ProspectId, SequenceId = sequence.Id, Status = EnrollmentStatuses.Active, Owner = contact.Owner,
-            Email = contact.Email?.ToLowerInvariant(), Phone = contact.Phone, Contact = contact.ToSnapshot(), CreatedAt = now,
+            Email = contact.Email?.ToLowerInvariant(), Phone = contact.Phone, Account = Enrollment.AccountKey(contact.Company), Contact = contact.ToSnapshot(),
+            CreatedAt = now,
         };
         db.Enrollments.Add(enrollment);
         new StepFlow(db).Schedule(enrollment, sequence, 0, now);

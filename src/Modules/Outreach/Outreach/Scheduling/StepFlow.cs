@@ -88,6 +88,13 @@ internal sealed class StepFlow(OutreachDbContext db)
         }
         var tasks = await db.Tasks.Where(t => t.EnrollmentId == enrollment.Id && t.Status == "open").ToListAsync(cancellationToken);
         foreach (var t in tasks.Where(t => t.Id != except)) t.Status = "cancelled";
+        // Account-level stop: someone at the account replied or booked, so the others at the same account are not chased meanwhile.
+        if (enrollment.Account is { } account && StopReasons.AccountReasonFor(reason) is { } accountReason)
+        {
+            var others = await db.Enrollments.Where(e => e.Account == account && e.Status == EnrollmentStatuses.Active && e.Id != enrollment.Id)
+                .ToListAsync(cancellationToken);
+            foreach (var other in others.Where(o => o.Status == EnrollmentStatuses.Active)) await StopAsync(other, accountReason, cancellationToken);
+        }
     }
 
     public Activity Log(Activity activity)

@@ -88,6 +88,9 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Postgres
                     b.Property<string>("Id")
                         .HasColumnType("text");
 
+                    b.Property<string>("Account")
+                        .HasColumnType("text");
+
                     b.Property<string>("Contact")
                         .IsRequired()
                         .HasColumnType("text");
@@ -129,6 +132,8 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Postgres
                         .IsUnique()
                         .HasDatabaseName("IX_Enrollments_ProspectId_Active")
                         .HasFilter("\"Status\" = 'active'");
+
+                    b.HasIndex("Account", "Status");
 
                     b.HasIndex("ProspectId", "SequenceId")
                         .IsUnique();
@@ -317,6 +322,58 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Postgres
                             Steps = "[{\"kind\":\"call\",\"waitDays\":0,\"subject\":null,\"body\":null,\"instructions\":\"Call back: the person asked to be called. Offer a free energy study and book it.\",\"branches\":null},{\"kind\":\"email\",\"waitDays\":2,\"subject\":\"Votre \\u00E9tude \\u00E9nerg\\u00E9tique gratuite\",\"body\":\"Bonjour, suite \\u00E0 votre demande, nous vous proposons une \\u00E9tude \\u00E9nerg\\u00E9tique gratuite de votre logement.\",\"instructions\":null,\"branches\":null}]",
                             StopOnReply = true
                         });
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Outreach.Meetings.Meeting", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text");
+
+                    b.Property<string>("AttendeeEmail")
+                        .HasColumnType("text");
+
+                    b.Property<string>("AttendeeName")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("EndsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LeadId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Notes")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Owner")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProspectId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProspectId");
+
+                    b.HasIndex("Owner", "StartsAt")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Meetings_Owner_StartsAt_Booked")
+                        .HasFilter("\"Status\" = 'booked'");
+
+                    b.ToTable("Meetings", "outreach");
                 });
 
             modelBuilder.Entity("Tandem.Modules.Outreach.Privacy.SuppressionEntry", b =>

@@ -82,6 +82,9 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Sqlite
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Account")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Contact")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -123,6 +126,8 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Sqlite
                         .IsUnique()
                         .HasDatabaseName("IX_Enrollments_ProspectId_Active")
                         .HasFilter("\"Status\" = 'active'");
+
+                    b.HasIndex("Account", "Status");
 
                     b.HasIndex("ProspectId", "SequenceId")
                         .IsUnique();
@@ -311,6 +316,58 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Sqlite
                             Steps = "[{\"kind\":\"call\",\"waitDays\":0,\"subject\":null,\"body\":null,\"instructions\":\"Call back: the person asked to be called. Offer a free energy study and book it.\",\"branches\":null},{\"kind\":\"email\",\"waitDays\":2,\"subject\":\"Votre \\u00E9tude \\u00E9nerg\\u00E9tique gratuite\",\"body\":\"Bonjour, suite \\u00E0 votre demande, nous vous proposons une \\u00E9tude \\u00E9nerg\\u00E9tique gratuite de votre logement.\",\"instructions\":null,\"branches\":null}]",
                             StopOnReply = true
                         });
+                });
+
+            modelBuilder.Entity("Tandem.Modules.Outreach.Meetings.Meeting", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AttendeeEmail")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AttendeeName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EndsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeadId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Notes")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Owner")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProspectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProspectId");
+
+                    b.HasIndex("Owner", "StartsAt")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Meetings_Owner_StartsAt_Booked")
+                        .HasFilter("\"Status\" = 'booked'");
+
+                    b.ToTable("Meetings", (string)null);
                 });
 
             modelBuilder.Entity("Tandem.Modules.Outreach.Privacy.SuppressionEntry", b =>

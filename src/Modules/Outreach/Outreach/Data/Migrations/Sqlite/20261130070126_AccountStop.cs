@@ -1,0 +1,37 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Tandem.Modules.Outreach.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class AccountStop : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "Account",
+                table: "Enrollments",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Enrollments_Account_Status",
+                table: "Enrollments",
+                columns: new[] { "Account", "Status" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_Enrollments_Account_Status",
+                table: "Enrollments");
+
+            migrationBuilder.DropColumn(
+                name: "Account",
+                table: "Enrollments");
+        }
+    }
+}
