@@ -164,8 +164,9 @@ public sealed class OutboundTests(OutboundHosts hosts, ITestOutputHelper output)
         Assert.StartsWith("Parlez du retour", task.Str("script"));
         Assert.Contains(task["lastTouches"]!.AsArray(), t => t!.Str("kind") == "email:sent");
         Assert.Equal(1, await store.ScalarAsync("Outreach",
-            $"SELECT COUNT(*) FROM {store.Table("Outreach", "RecordedMessages")} WHERE \"Subject\" = @s AND \"Body\" = @b",
-            ("s", "Camille, votre toiture peut produire"), ("b", "Bonjour Camille, une étude pour Transports Rhône Express ?")));
+            $"SELECT COUNT(*) FROM {store.Table("Outreach", "RecordedMessages")} WHERE \"Subject\" = @s AND \"Body\" LIKE @b AND \"Body\" LIKE @u",
+            ("s", "Camille, votre toiture peut produire"), ("b", "Bonjour Camille, une étude pour Transports Rhône Express ?%"),
+            ("u", "%To stop receiving our emails: %/u/%"))); // the unsubscribe link is in the text too
         // The automatic enrolment in the callback sequence was stopped by the rep's choice: one active sequence.
         Assert.Equal(1, await store.ScalarAsync("Outreach",
             $"SELECT COUNT(*) FROM {store.Table("Outreach", "Enrollments")} WHERE \"ProspectId\" = @p AND \"Status\" = 'active'", ("p", prospectId)));

@@ -23,6 +23,7 @@ internal sealed class EmailChannel(IConfiguration configuration, ChannelDirector
     {
         // Every email carries the recipient's own one-click unsubscribe link (docs/compliance.md, "Unsubscribe").
         var unsubscribe = unsubscribeLinks.For(messageId);
+        body = WithUnsubscribeFooter(body, unsubscribe);
         switch (Mode)
         {
             case "noop":
@@ -34,6 +35,13 @@ internal sealed class EmailChannel(IConfiguration configuration, ChannelDirector
                 return new ChannelSendReceipt(ChannelSendOutcomes.Sent, "record:" + messageId, null);
         }
     }
+
+    /// <summary>
+    /// The link in the text as well as in the RFC 8058 headers: a mail client that shows no unsubscribe button still gives
+    /// the recipient a visible way out in every message (docs/compliance.md, "Unsubscribe"), in French and English.
+    /// </summary>
+    internal static string WithUnsubscribeFooter(string? body, Uri unsubscribe) =>
+        $"{body}\n\n--\nPour ne plus recevoir nos e-mails / To stop receiving our emails: {unsubscribe}";
 
     /// <summary>
     /// Like a provider honouring an idempotency key: the first request stores the message, a repeat (the same step after a
