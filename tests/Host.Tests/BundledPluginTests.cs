@@ -147,6 +147,68 @@ public sealed class BundledPluginTests(SharedHosts hosts, ITestOutputHelper outp
         Assert.Contains("\"file\"", problem);
     }
 
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_lead_retrieval_export_becomes_event_leads_checked_first_and_a_re_sent_file_creates_nothing_new(Provider provider)
+    {
+        var (_, host, content) = await hosts.GetAsync(provider);
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var path = $"/api/plugins/badges/exports?eventCampaignId={content.CampaignId}";
+        var csv = $"""
+            First Name,Last Name,Email,Company,Job Title,Scanned At,Notes,Rating
+            Amélie,Poulain-Ségur,amelie.{tag}@salon-energie.fr,"Chauffage Ségur, Fils & Cie",Gérante,2026-03-01T10:15:00+01:00,"Wants a quote, call after 14h",4
+            Noël,Dubœuf,,Bois & Poêles,Commercial,2026-03-01 11:00,,
+            Seán,"O'Brien",sean.{tag}@example.ie,Éire Heat,CTO,2026-03-01T12:30:00Z,"Line one
+            line two",5
+
+            """.Replace("\n", "\r\n", StringComparison.Ordinal);
+        var file = Encoding.UTF8.GetBytes(csv);
+
+        using (var bad = await host.Http.PostAsync(path, Upload(Encoding.UTF8.GetBytes(csv.Replace(",5\r\n", ",9\r\n", StringComparison.Ordinal)))))
+        {
+            var problem = await bad.Content.ReadAsStringAsync();
+            Assert.True(bad.StatusCode == HttpStatusCode.BadRequest, problem);
+            Assert.Contains("line 4: rating", problem);
+        }
+        Assert.Empty(await TandemApi.LeadsByEmailAsync(host.Http, $"amelie.{tag}@salon-energie.fr")); // nothing stored
+        using (var noCampaign = await host.Http.PostAsync("/api/plugins/badges/exports", Upload(file)))
+            Assert.Contains("eventCampaignId", await noCampaign.Content.ReadAsStringAsync());
+
+        var first = await PostFileAsync(host, path, file);
+        var again = await PostFileAsync(host, path, file);
+
+        Assert.True((2, 0, 1) == (first["created"]!.GetValue<int>(), first["merged"]!.GetValue<int>(), first["rejected"]!.GetValue<int>()), first.ToJsonString());
+        Assert.Equal((0, 2, 1), (again["created"]!.GetValue<int>(), again["merged"]!.GetValue<int>(), again["rejected"]!.GetValue<int>()));
+        var results = first["results"]!.AsArray();
+        Assert.Equal(3, results[1]!["line"]!.GetValue<int>());
+        Assert.Equal("rejected", results[1]!["outcome"]!.GetValue<string>());
+        var amelie = await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{results[0]!["leadId"]!.GetValue<string>()}");
+        Assert.Equal("Amélie", amelie["firstName"]!.GetValue<string>());
+        Assert.Equal("Chauffage Ségur, Fils & Cie", amelie["company"]!.GetValue<string>());
+        Assert.Equal("Gérante", amelie["jobTitle"]!.GetValue<string>());
+        var source = Assert.Single(amelie["sources"]!.AsArray())!;
+        Assert.Equal("event", source["channel"]!.GetValue<string>());
+        Assert.Equal(content.CampaignId, source["campaignId"]!.GetValue<string>());
+        var detail = source["detail"]!.GetValue<string>();
+        Assert.Contains("rating 4/5", detail);
+        Assert.Contains("Wants a quote, call after 14h", detail);
+        Assert.Contains("collected indirectly", detail);
+        Assert.Contains("scanned 2026-03-01T09:15:00Z", detail); // the scan time, in UTC
+        var sean = await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{results[2]!["leadId"]!.GetValue<string>()}");
+        Assert.Equal("O'Brien", sean["lastName"]!.GetValue<string>());
+        Assert.Contains("notes: Line one line two", Assert.Single(sean["sources"]!.AsArray())!["detail"]!.GetValue<string>()); // kept, on one line
+        Assert.Single(await TandemApi.LeadsByEmailAsync(host.Http, $"sean.{tag}@example.ie"));
+    }
+
+    private static async Task<JsonNode> PostFileAsync(HostProcess host, string path, byte[] file)
+    {
+        using var response = await host.Http.PostAsync(path, Upload(file));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"POST {path} answered {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!;
+    }
+
     private static MultipartFormDataContent Upload(byte[] file)
     {
         var part = new ByteArrayContent(file);
