@@ -6,7 +6,8 @@ namespace Tandem.Plugins.Badges;
 /// <summary>
 /// Event badge scans as a lead source: a booth device posts batches to <c>POST /api/plugins/badges/scans</c>
 /// (authenticated); each scan's vCard, MECARD or BIZCARD payload, or the QR code in a photo of the badge, becomes a lead
-/// with source <c>event</c>, the event's campaign and the "collected indirectly" flag (GDPR art. 14).
+/// with source <c>event</c>, the event's campaign and the "collected indirectly" flag (GDPR art. 14). Lead-retrieval CSV
+/// exports from event apps arrive the same way at <c>POST /api/plugins/badges/exports</c>.
 /// </summary>
 public sealed class BadgesPlugin : ITandemPlugin
 {
@@ -18,6 +19,7 @@ public sealed class BadgesPlugin : ITandemPlugin
         services.AddSingleton(_ => new HttpClient { Timeout = TimeSpan.FromSeconds(8) });
         services.AddSingleton<Pretix>();
         services.AddSingleton<IApiEndpointHandler, ScansEndpoint>();
+        services.AddSingleton<IApiEndpointHandler, ExportsEndpoint>();
     }
 }
 

@@ -137,7 +137,7 @@ internal sealed class ScansEndpoint(ILeadSink leads, IPluginState state, BadgeSe
         var detail = new StringBuilder("badge scan");
         if (!string.IsNullOrWhiteSpace(device)) detail.Append(" by ").Append(device);
         if (scan.Rating is { } rating) detail.Append(CultureInfo.InvariantCulture, $", rating {rating}/5");
-        if (!string.IsNullOrWhiteSpace(scan.Notes)) detail.Append(", notes: ").Append(scan.Notes.Trim());
+        if (!string.IsNullOrWhiteSpace(scan.Notes)) detail.Append(", notes: ").Append(OneLine(scan.Notes));
 
         var result = await leads.SubmitAsync(new InboundLead
         {
@@ -151,7 +151,7 @@ internal sealed class ScansEndpoint(ILeadSink leads, IPluginState state, BadgeSe
             Kind = settings.Kind,
             SourceChannel = "event",
             CampaignId = campaign,
-            SourceDetail = detail.ToString(),
+            SourceDetail = Detail(detail),
             CollectedIndirectly = true,
             OccurredAt = scan.ScannedAt,
         }, cancellationToken);
@@ -161,6 +161,14 @@ internal sealed class ScansEndpoint(ILeadSink leads, IPluginState state, BadgeSe
         await state.SetAsync("scan:" + id, result.LeadId, cancellationToken);
         return new { index = scan.Index, outcome = result.Outcome == LeadSubmissionOutcome.Created ? "created" : "merged", leadId = result.LeadId };
     }
+
+    /// <summary>Notes on one line: a lead's source detail is a single line (a rep's notes often are not).</summary>
+    internal static string OneLine(string notes) => string.Join(' ', notes.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    /// <summary>The source detail, cut to what Leads keeps (500 characters with the plugin's prefix and the art. 14 note).</summary>
+    internal static string Detail(StringBuilder detail) => detail.Length <= MaxDetail ? detail.ToString() : detail.ToString(0, MaxDetail - 1) + "…";
+
+    private const int MaxDetail = 400;
 
     /// <summary>An opaque attendee code: one short token of letters, digits and <c>-_.</c>.</summary>
     private static bool IsAttendeeCode(string content)

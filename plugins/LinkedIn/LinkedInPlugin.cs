@@ -6,7 +6,8 @@ namespace Tandem.Plugins.LinkedIn;
 /// <summary>
 /// LinkedIn Lead Gen Forms as a lead source: push notifications at <c>GET|POST /hooks/linkedin/leads</c> (challenge
 /// answer, <c>X-LI-Signature</c> checked), and backfill then polling of the sponsored account's form responses with the
-/// cursor kept in the plugin's state. Answers are mapped by <c>predefinedField</c>, never by label. LinkedIn messaging
+/// cursor kept in the plugin's state. Answers are mapped by <c>predefinedField</c>, never by label. A member's
+/// <c>Connections.csv</c> export is imported at <c>POST /api/plugins/linkedin/connections</c>. LinkedIn messaging
 /// is never automated: this plugin offers no outbound channel.
 /// </summary>
 public sealed class LinkedInPlugin : ITandemPlugin
@@ -20,6 +21,7 @@ public sealed class LinkedInPlugin : ITandemPlugin
         services.AddSingleton<LeadIntake>();
         services.AddSingleton<ILeadSource, LeadFormsPolling>();
         services.AddSingleton<IWebhookHandler, LeadsWebhook>();
+        services.AddSingleton<IApiEndpointHandler, ConnectionsImport>();
     }
 }
 

@@ -26,7 +26,8 @@ public interface ILeadSink
     ValueTask<LeadSubmissionResult> SubmitAsync(InboundLead lead, CancellationToken cancellationToken);
 }
 
-/// <summary>A lead received by a plugin. At least one of <see cref="Email"/> or <see cref="Phone"/> is needed.</summary>
+/// <summary>A lead received by a plugin. At least one of <see cref="Email"/>, <see cref="Phone"/> or
+/// <see cref="LinkedInUrl"/> is needed.</summary>
 public sealed record InboundLead
 {
     /// <summary>The lead's id at the provider (form response id, scan id...), unique within the plugin; it makes
@@ -79,6 +80,11 @@ public sealed record InboundLead
     /// <summary>The Tandem campaign the lead is attributed to (for example the trade show's campaign); null: none.
     /// Since 1.1.</summary>
     public string? CampaignId { get; init; }
+
+    /// <summary>The person's LinkedIn profile URL as received (<c>https://www.linkedin.com/in/&lt;name&gt;</c>); the
+    /// host normalises it and uses it as an identity after email and phone, so a lead known by its profile alone is
+    /// accepted. Since 1.2.</summary>
+    public string? LinkedInUrl { get; init; }
 }
 
 /// <summary>One consent choice made by a lead.</summary>

@@ -68,6 +68,53 @@ public sealed class LeadsInboundTests(SharedHosts hosts) : IClassFixture<SharedH
     [SkippableTheory]
     [InlineData(Provider.Sqlite)]
     [InlineData(Provider.Postgres)]
+    public async Task A_linkedin_profile_alone_identifies_a_lead_normalised_and_matched_as_a_third_key(Provider provider)
+    {
+        var (_, host, _) = await hosts.GetAsync(provider);
+        var slug = "claire-dupont-" + Unique();
+
+        using var first = await host.Http.PostAsJsonAsync("/api/leads", new
+        {
+            linkedInUrl = $"http://fr.linkedin.com/in/{slug.ToUpperInvariant()}/?originalSubdomain=fr", firstName = "Claire", kind = "professional",
+            source = new { channel = "social" },
+        });
+        var created = (await TandemApi.ReadJsonAsync(first))!;
+        Assert.True(first.StatusCode == HttpStatusCode.Created, first.Describe(created.ToJsonString()));
+        Assert.Equal("created", created.Str("outcome"));
+        var lead = await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{created.Str("id")}");
+        Assert.Equal($"https://www.linkedin.com/in/{slug}", lead.Str("linkedInUrl"));
+        Assert.Null(lead["email"]);
+
+        // The same profile written another way, now with an email: the same person, and the email fills in.
+        var email = NewEmail("claire.dupont");
+        using var second = await host.Http.PostAsJsonAsync("/api/leads", new
+        {
+            linkedInUrl = $"https://www.linkedin.com/in/{slug}", email, kind = "professional", source = new { channel = "social" },
+        });
+        var merged = (await TandemApi.ReadJsonAsync(second))!;
+        Assert.True(second.StatusCode == HttpStatusCode.Created, second.Describe(merged.ToJsonString()));
+        Assert.Equal(created.Str("id"), merged.Str("id"));
+        Assert.Equal(["linkedin"], merged["matchedOn"]!.AsArray().Select(m => m!.GetValue<string>()));
+        Assert.Equal(created.Str("id"), Assert.Single(await TandemApi.LeadsByEmailAsync(host.Http, email))!.Str("id"));
+
+        // Neither email, phone nor profile stays refused; a URL that is no member profile is refused naming the field.
+        foreach (var (body, field) in new (object, string)[]
+        {
+            (new { firstName = "Nobody", kind = "professional", source = new { channel = "social" } }, "email"),
+            (new { linkedInUrl = "https://www.linkedin.com/company/acme", kind = "professional", source = new { channel = "social" } }, "linkedInUrl"),
+            (new { linkedInUrl = "https://evil.example/in/claire", kind = "professional", source = new { channel = "social" } }, "linkedInUrl"),
+        })
+        {
+            using var refused = await host.Http.PostAsJsonAsync("/api/leads", body);
+            var problem = await refused.Content.ReadAsStringAsync();
+            Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, refused.Describe(problem));
+            Assert.Contains($"\"{field}\"", problem);
+        }
+    }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
     public async Task A_merge_fills_only_empty_fields_never_a_rep_edit_and_can_be_undone(Provider provider)
     {
         var (_, host, _) = await hosts.GetAsync(provider);

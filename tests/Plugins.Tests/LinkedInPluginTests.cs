@@ -201,6 +201,41 @@ public sealed class LinkedInPluginTests
         Assert.Equal("" + (end + 900_000), await ReadStateAsync(restarted, "cursor"));
     }
 
+    [Fact]
+    public async Task An_older_connections_export_without_url_is_read_by_header_name_with_its_dates_and_the_art_14_flag()
+    {
+        await using var api = await StartApiAsync([]);
+        using var folder = new PluginFolder().With(Built.LinkedIn);
+        var leads = new RecordingLeadSink();
+        await using var host = PluginHost.Start(folder, Settings(api.Address), leadSink: leads);
+        // Older exports: no URL column, columns in another order, LF line ends, a BOM, the Notes preamble.
+        const string csv = "\uFEFFNotes:\n\"Some e-mail addresses may be missing, see https://www.linkedin.com/help.\"\n\n"
+            + "First Name,Last Name,Email Address,Connected On,Company,Position\n"
+            + "François,D'Aubigné,francois@exemple.fr,07 Dec 2025,\"Énergie \"\"Verte\"\", SA\",DAF\n"
+            + "Sans,Adresse,,1 Jan 2024,Acme,CEO\n";
+
+        var answer = await WebhookCalls.Start(host, "linkedin", "connections", csv, "text/csv", endpoint: true).CompleteAsync();
+
+        Assert.Equal(200, answer.Status);
+        Assert.Equal(1, answer.Json.GetProperty("rejected").GetInt32());
+        Assert.Equal(6, answer.Json.GetProperty("results")[1].GetProperty("line").GetInt32());
+        var (lead, _) = Assert.Single(leads.Received);
+        Assert.Equal("francois@exemple.fr", lead.Email);
+        Assert.Null(lead.LinkedInUrl);
+        Assert.Equal("François", lead.FirstName);
+        Assert.Equal("Énergie \"Verte\", SA", lead.Company);
+        Assert.Equal("DAF", lead.JobTitle);
+        Assert.Equal(new DateTimeOffset(2025, 12, 7, 0, 0, 0, TimeSpan.Zero), lead.OccurredAt);
+        Assert.True(lead.CollectedIndirectly);
+        Assert.Equal("social", lead.SourceChannel);
+        Assert.StartsWith("connection-", lead.ExternalId, StringComparison.Ordinal);
+
+        var notAnExport = await WebhookCalls.Start(host, "linkedin", "connections", "Name;Mail\nA;b@c.fr\n", "text/csv", endpoint: true).CompleteAsync();
+        Assert.Equal(400, notAnExport.Status);
+        Assert.True(notAnExport.Json.GetProperty("errors").TryGetProperty("file", out _));
+        Assert.Single(leads.Received);
+    }
+
     private static async Task<string?> ReadStateAsync(PluginHost host, string key)
     {
         await using var scope = host.Plugin("linkedin").CreateScope();

@@ -28,7 +28,7 @@ internal sealed class PluginLeadSink(IServiceScopeFactory scopes) : ILeadSink
                 new LeadSource(string.IsNullOrWhiteSpace(lead.SourceChannel) ? "plugin" : lead.SourceChannel, CampaignId: lead.CampaignId,
                     Detail: string.IsNullOrEmpty(detail) ? pluginId : $"{pluginId}: {detail}", Reference: reference),
                 lead.Consents.Select(c => new Modules.Leads.Contracts.LeadConsent(c.Purpose, c.Granted, c.Text, reference)).ToList(),
-                lead.CallbackRequested), cancellationToken);
+                lead.CallbackRequested, LinkedInUrl: lead.LinkedInUrl), cancellationToken);
             return new LeadSubmissionResult
             {
                 Outcome = result.Outcome == "created" ? LeadSubmissionOutcome.Created : LeadSubmissionOutcome.Merged,

@@ -30,7 +30,8 @@ internal sealed record PluginOptions
     /// (<c>Tandem:Plugins:MinimumPollSeconds</c>, default 10).</summary>
     public TimeSpan MinimumPollInterval { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Largest webhook body accepted, in bytes.</summary>
+    /// <summary>Largest webhook or plugin endpoint body accepted, in bytes (<c>Tandem:Plugins:MaxBodyBytes</c>, default
+    /// 1 MiB; an uploaded file such as a Connections.csv export counts).</summary>
     public int MaxWebhookBodyBytes { get; init; } = 1024 * 1024;
 
     public static PluginOptions From(IConfiguration configuration)
@@ -56,6 +57,7 @@ internal sealed record PluginOptions
             BreakDuration = Seconds(guard, "BreakSeconds", 30),
             LoadTimeout = Seconds(guard, "LoadTimeoutSeconds", 30),
             MinimumPollInterval = Seconds(configuration.GetSection("Tandem:Plugins"), "MinimumPollSeconds", 10),
+            MaxWebhookBodyBytes = Positive(configuration.GetSection("Tandem:Plugins"), "MaxBodyBytes", 1024 * 1024),
         };
     }
 
@@ -74,6 +76,6 @@ internal sealed record PluginOptions
         if (string.IsNullOrWhiteSpace(text)) return fallback;
         return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0
             ? value
-            : throw new InvalidOperationException($"Tandem:Plugins:Guard:{key} '{text}' must be a positive whole number.");
+            : throw new InvalidOperationException($"{section.Path}:{key} '{text}' must be a positive whole number.");
     }
 }

@@ -39,7 +39,8 @@ public sealed record CaptureLead(
     LeadSource Source,
     IReadOnlyList<LeadConsent>? Consents = null,
     bool CallbackRequested = false,
-    ApiCaller? Caller = null) : ICommand<CaptureLeadResult>;
+    ApiCaller? Caller = null,
+    string? LinkedInUrl = null) : ICommand<CaptureLeadResult>;
 
 /// <summary>The lead the capture ended in. <paramref name="Outcome"/> is <c>created</c> or <c>merged</c>.</summary>
 /// <param name="Id">The lead.</param>
@@ -95,6 +96,8 @@ public sealed record LeadDetails(
     public IReadOnlyList<LeadStatusChange> StatusHistory { get; init; } = [];
     /// <summary>Why sales rejected it, when rejected.</summary>
     public string? RejectionReason { get; init; }
+    /// <summary>The person's LinkedIn profile, normalised (<c>https://www.linkedin.com/in/&lt;slug&gt;</c>); a third identity after email and phone.</summary>
+    public string? LinkedInUrl { get; init; }
     /// <summary>The current state of consent per purpose and channel (the latest entry of the ledger wins).</summary>
     public IReadOnlyList<LeadConsentRecord> CurrentConsents { get; init; } = [];
 }

@@ -48,6 +48,8 @@ public static class MatchKey
     public const string Email = "email";
     /// <summary>The same phone number in E.164.</summary>
     public const string Phone = "phone";
+    /// <summary>The same LinkedIn profile URL, normalised (<c>https://www.linkedin.com/in/&lt;slug&gt;</c>).</summary>
+    public const string LinkedIn = "linkedin";
 }
 
 /// <summary>The scoring rules the MQL definition gives points to.</summary>

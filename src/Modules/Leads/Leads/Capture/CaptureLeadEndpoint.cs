@@ -37,20 +37,23 @@ internal sealed class CaptureLeadValidator : IValidator<CaptureLead>
     {
         var emailGiven = !string.IsNullOrWhiteSpace(m.Email);
         var phoneGiven = !string.IsNullOrWhiteSpace(m.Phone);
-        if (!emailGiven && !phoneGiven)
-            errors.Add("email", "Give an email address or a phone number (at least one).");
+        var linkedInGiven = !string.IsNullOrWhiteSpace(m.LinkedInUrl);
+        if (!emailGiven && !phoneGiven && !linkedInGiven)
+            errors.Add("email", "Give an email address, a phone number or a LinkedIn profile URL (at least one).");
+        if (linkedInGiven && LinkedInProfiles.Normalize(m.LinkedInUrl) is null)
+            errors.Add("linkedInUrl", "Not a LinkedIn profile URL (https://www.linkedin.com/in/<name>).");
         if (emailGiven && ContactNormalizer.Email(m.Email) is null)
             errors.Add("email", "Not a valid email address.");
         // Text that is no phone number at all is refused; a number that does not exist is kept as typed and flagged.
         if (phoneGiven && !ContactNormalizer.LooksLikePhone(m.Phone))
             errors.Add("phone", "Not a phone number (digits, spaces, dots, dashes, parentheses and a leading +).");
-        else if (phoneGiven && !emailGiven && ContactNormalizer.French.PhoneKey(m.Phone) is null)
+        else if (phoneGiven && !emailGiven && !linkedInGiven && ContactNormalizer.French.PhoneKey(m.Phone) is null)
             errors.Add("phone", "Not a valid phone number; without an email address a lead needs one (international +33…, or national 0X XX XX XX XX).");
         errors.OneOf("kind", m.Kind, LeadKind.All.ToArray())
             .SingleLine("email", m.Email, Limits.Email).SingleLine("phone", m.Phone, Limits.Phone)
             .SingleLine("firstName", m.FirstName, Limits.Name).SingleLine("lastName", m.LastName, Limits.Name)
             .SingleLine("company", m.Company, Limits.Name).SingleLine("jobTitle", m.JobTitle, Limits.Name)
-            .SingleLine("postalCode", m.PostalCode, Limits.PostalCode);
+            .SingleLine("postalCode", m.PostalCode, Limits.PostalCode).SingleLine("linkedInUrl", m.LinkedInUrl, Limits.Detail);
         if (m.Source is null) errors.Add("source", "Say where the lead comes from (source.channel).");
         else errors.Required("source.channel", m.Source.Channel).OneOf("source.channel", m.Source.Channel, LeadChannel.All.ToArray())
             .SingleLine("source.campaignId", m.Source.CampaignId, Limits.Id).SingleLine("source.assetId", m.Source.AssetId, Limits.Id)
@@ -80,7 +83,7 @@ internal sealed class CaptureLeadHandler(LeadsDbContext db, LeadCapture capture,
         }
         catch (DbUpdateException)
         {
-            // The same person was created concurrently (unique email/phone): this time it is found and merged.
+            // The same person was created concurrently (unique email/phone/profile): this time it is found and merged.
             db.ChangeTracker.Clear();
             return await capture.CaptureAsync(command, actions, cancellationToken);
         }

@@ -10,7 +10,7 @@ using Tandem.Modules.Shared.Modules;
 namespace Tandem.Modules.Leads.Capture;
 
 /// <summary>
-/// Finds the same person (exact normalised email, then E.164 phone) or creates a lead; a merge fills only empty fields a
+/// Finds the same person (exact normalised email, then E.164 phone, then LinkedIn profile URL) or creates a lead; a merge fills only empty fields a
 /// rep did not edit and is recorded (undoable); records the source, consents and score; announces LeadCaptured and, when
 /// the threshold is crossed, LeadQualified. Saves once. Rules: docs/leads.md.
 /// </summary>
@@ -20,8 +20,9 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlDefinitions definitions,
     {
         var email = ContactNormalizer.Email(command.Email);
         var phone = normalizer.Phone(command.Phone);
-        if (email is null && !phone.Valid)
-            throw ValidationFailedException.For("email", "A lead needs a valid email address or phone number.");
+        var linkedIn = LinkedInProfiles.Normalize(command.LinkedInUrl);
+        if (email is null && !phone.Valid && linkedIn is null)
+            throw ValidationFailedException.For("email", "A lead needs a valid email address, phone number or LinkedIn profile URL.");
         // A person who asked to be forgotten is not brought back (docs/compliance.md, "Data-subject rights").
         if ((await Privacy.ErasedIdentifiers.AmongAsync(db, [.. Privacy.ErasedIdentifiers.HashesOf(email, phone.E164)], cancellationToken)).Count > 0)
             throw ValidationFailedException.For(email is not null ? "email" : "phone", Privacy.ErasedIdentifiers.Refusal);
@@ -30,7 +31,7 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlDefinitions definitions,
         var contact = new CapturedContact(email, phone.E164, phone.AsTyped,
             ContactNormalizer.Name(command.FirstName, Limits.Name), ContactNormalizer.Name(command.LastName, Limits.Name),
             ContactNormalizer.Company(command.Company, Limits.Name), ContactNormalizer.Text(command.JobTitle, Limits.Name),
-            ContactNormalizer.PostalCode(command.PostalCode), LeadKinds.Normalize(command.Kind), command.Source.Channel, command.Source.CampaignId);
+            ContactNormalizer.PostalCode(command.PostalCode), LeadKinds.Normalize(command.Kind), command.Source.Channel, command.Source.CampaignId, linkedIn);
 
         var matchedOn = new List<string>();
         Lead? lead = null;
@@ -51,6 +52,18 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlDefinitions definitions,
             // The number belongs to someone else than the person found by email: it is not taken over.
             phoneTaken = byPhone is not null && byPhone.Id != lead?.Id;
         }
+        var linkedInTaken = false;
+        if (linkedIn is not null)
+        {
+            var byProfile = lead?.LinkedInUrl == linkedIn ? lead : await db.Leads.FirstOrDefaultAsync(l => l.LinkedInUrl == linkedIn, cancellationToken);
+            if (byProfile is not null && (lead is null || byProfile.Id == lead.Id))
+            {
+                lead ??= byProfile;
+                matchedOn.Add(MatchKey.LinkedIn);
+            }
+            // Like a phone number, a profile already on someone else is not taken over.
+            linkedInTaken = byProfile is not null && byProfile.Id != lead?.Id;
+        }
 
         string? mergeId = null;
         var created = lead is null;
@@ -63,7 +76,7 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlDefinitions definitions,
         {
             await db.ScoreEntries.Where(e => e.LeadId == lead.Id).LoadAsync(cancellationToken);
             mergeId = Ids.New();
-            var filled = Fill(lead, contact with { Phone = phoneTaken ? null : contact.Phone });
+            var filled = Fill(lead, contact with { Phone = phoneTaken ? null : contact.Phone, LinkedInUrl = linkedInTaken ? null : contact.LinkedInUrl });
             db.Merges.Add(new LeadMerge
             {
                 Id = mergeId, LeadId = lead.Id, MatchedOn = string.Join(',', matchedOn), FilledFields = filled.Count == 0 ? null : string.Join(',', filled),
@@ -106,7 +119,7 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlDefinitions definitions,
 
     internal static Lead NewLead(CapturedContact c, DateTimeOffset now) => new()
     {
-        Id = Ids.New(), Email = c.Email, Phone = c.Phone, PhoneAsTyped = c.Phone is null ? c.PhoneAsTyped : null,
+        Id = Ids.New(), Email = c.Email, Phone = c.Phone, LinkedInUrl = c.LinkedInUrl, PhoneAsTyped = c.Phone is null ? c.PhoneAsTyped : null,
         FirstName = c.FirstName, LastName = c.LastName, Company = c.Company, JobTitle = c.JobTitle, PostalCode = c.PostalCode,
         Kind = c.Kind, Status = LeadStatus.New, Channel = c.Channel, CampaignId = c.CampaignId, CreatedAt = now, UpdatedAt = now,
     };
@@ -123,6 +136,7 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlDefinitions definitions,
         }
         Set("email", lead.Email, c.Email, v => lead.Email = v);
         Set("phone", lead.Phone, c.Phone, v => { lead.Phone = v; lead.PhoneAsTyped = null; });
+        Set("linkedInUrl", lead.LinkedInUrl, c.LinkedInUrl, v => lead.LinkedInUrl = v);
         if (lead.Phone is null) Set("phoneAsTyped", lead.PhoneAsTyped, c.PhoneAsTyped, v => lead.PhoneAsTyped = v);
         Set("firstName", lead.FirstName, c.FirstName, v => lead.FirstName = v);
         Set("lastName", lead.LastName, c.LastName, v => lead.LastName = v);

@@ -11,6 +11,8 @@ internal sealed class Lead
     public string? Email { get; set; }
     /// <summary>E.164.</summary>
     public string? Phone { get; set; }
+    /// <summary>The LinkedIn profile, normalised (https://www.linkedin.com/in/&lt;slug&gt;): a third identity.</summary>
+    public string? LinkedInUrl { get; set; }
     public string? FirstName { get; set; }
     public string? LastName { get; set; }
     public string? Company { get; set; }
@@ -119,7 +121,7 @@ internal sealed class LeadMerge
 /// <summary>The contact fields of one capture, normalised.</summary>
 internal sealed record CapturedContact(
     string? Email, string? Phone, string? PhoneAsTyped, string? FirstName, string? LastName, string? Company, string? JobTitle,
-    string? PostalCode, string Kind, string? Channel, string? CampaignId);
+    string? PostalCode, string Kind, string? Channel, string? CampaignId, string? LinkedInUrl = null);
 
 /// <summary>A status change, with who and why.</summary>
 internal sealed class LeadStatusEntry
@@ -223,6 +225,8 @@ internal class LeadsDbContext(DbContextOptions options) : ModuleDbContext(option
             // Unique: two concurrent captures of one person cannot both create; the loser retries and merges.
             b.HasIndex(x => x.Email).IsUnique();
             b.HasIndex(x => x.Phone).IsUnique();
+            b.HasIndex(x => x.LinkedInUrl).IsUnique();
+            b.Property(x => x.LinkedInUrl).HasMaxLength(Capture.LinkedInProfiles.MaxLength);
             b.HasIndex(x => x.Status);
             b.HasIndex(x => x.CompanyKey);
             b.HasIndex(x => x.PostalCode);

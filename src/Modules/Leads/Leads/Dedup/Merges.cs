@@ -62,6 +62,7 @@ internal sealed class UnmergeLeadHandler(LeadsDbContext db, MqlDefinitions defin
                 case "email": lead.Email = null; break;
                 case "phone": lead.Phone = null; break;
                 case "phoneAsTyped": lead.PhoneAsTyped = null; break;
+                case "linkedInUrl": lead.LinkedInUrl = null; break;
                 case "firstName": lead.FirstName = null; break;
                 case "lastName": lead.LastName = null; break;
                 case "company": lead.Company = null; break;
@@ -75,8 +76,9 @@ internal sealed class UnmergeLeadHandler(LeadsDbContext db, MqlDefinitions defin
         {
             Email = captured.Email == lead.Email ? null : captured.Email,
             Phone = captured.Phone == lead.Phone ? null : captured.Phone,
+            LinkedInUrl = captured.LinkedInUrl == lead.LinkedInUrl ? null : captured.LinkedInUrl,
         }, merge.At);
-        if (recreated.Email is null && recreated.Phone is null && recreated.PhoneAsTyped is null) recreated.PhoneAsTyped = captured.Phone;
+        if (recreated.Email is null && recreated.Phone is null && recreated.PhoneAsTyped is null && recreated.LinkedInUrl is null) recreated.PhoneAsTyped = captured.Phone;
         recreated.UpdatedAt = now;
         db.Leads.Add(recreated);
         merge.UndoneAt = now;

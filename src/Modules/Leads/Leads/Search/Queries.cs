@@ -48,6 +48,7 @@ internal static class LeadProjection
             JourneyStage = l.JourneyStage,
             EditedFields = l.EditedFields?.Split(',') ?? [],
             RejectionReason = l.RejectionReason,
+            LinkedInUrl = l.LinkedInUrl,
             // A withdrawal is never lost: the ledger keeps every entry, the current state is the latest per purpose and channel.
             CurrentConsents = consents.GroupBy(c => (c.Purpose, c.Channel)).Select(g => g.Last()).ToList(),
             Merges = (merges ?? []).Select(m => new LeadMergeRecord(m.Id, m.MatchedOn.Split(','), m.FilledFields?.Split(',') ?? [], m.Reference, m.At,

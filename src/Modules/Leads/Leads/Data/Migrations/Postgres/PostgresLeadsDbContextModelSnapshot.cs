@@ -79,6 +79,10 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
                     b.Property<string>("LastName")
                         .HasColumnType("text");
 
+                    b.Property<string>("LinkedInUrl")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<string>("Phone")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
@@ -122,6 +126,9 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
                     b.HasIndex("CustomerAt");
 
                     b.HasIndex("Email")
+                        .IsUnique();
+
+                    b.HasIndex("LinkedInUrl")
                         .IsUnique();
 
                     b.HasIndex("Phone")

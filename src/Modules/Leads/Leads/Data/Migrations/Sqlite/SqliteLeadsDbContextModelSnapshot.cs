@@ -73,6 +73,10 @@ namespace Tandem.Modules.Leads.Data.Migrations.Sqlite
                     b.Property<string>("LastName")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LinkedInUrl")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Phone")
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
@@ -116,6 +120,9 @@ namespace Tandem.Modules.Leads.Data.Migrations.Sqlite
                     b.HasIndex("CustomerAt");
 
                     b.HasIndex("Email")
+                        .IsUnique();
+
+                    b.HasIndex("LinkedInUrl")
                         .IsUnique();
 
                     b.HasIndex("Phone")
