@@ -44,6 +44,7 @@ internal static partial class Cli
         root.Subcommands.Add(ImportCommands());
         root.Subcommands.Add(PrivacyCommands());
         root.Subcommands.Add(UserCommands());
+        root.Subcommands.Add(DemoCommand());
 
         var modulesList = new Command("list", "Show the modules compiled in, whether each is enabled, and what it requires.");
         Configurable(modulesList, (parse, rest, ct) => WithApp(rest, app =>

@@ -97,6 +97,7 @@ public static class TandemWeb
         services.AddCascadingAuthenticationState();
         services.AddMudServices();
         services.AddScoped<Kpi.KpiSnapshots>();
+        services.AddScoped<Demo.DemoSeeder>();
         services.AddSingleton<UiTime>();
         return services;
     }

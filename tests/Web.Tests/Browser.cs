@@ -78,14 +78,27 @@ internal static class PageExtensions
         await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
     }
 
-    /// <summary>Saves a screenshot of the page under docs/screenshots (shown in the README).</summary>
+    /// <summary>Set to <c>1</c> to write the screenshots to docs/screenshots (the README's); otherwise they go to the test output folder.</summary>
+    public const string UpdateScreenshotsVariable = "TANDEM_UPDATE_SCREENSHOTS";
+
+    /// <summary>
+    /// Saves a screenshot of the page: under docs/screenshots when <see cref="UpdateScreenshotsVariable"/> is <c>1</c>
+    /// (to refresh the README's pictures on purpose), else under the test output folder, so a plain test run never
+    /// dirties the repository.
+    /// </summary>
     public static async Task ScreenshotAsync(this IPage page, string name)
     {
-        var folder = Path.Combine(RepositoryRoot(), "docs", "screenshots");
+        var folder = ScreenshotFolder(Environment.GetEnvironmentVariable(UpdateScreenshotsVariable));
         Directory.CreateDirectory(folder);
         await page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = false });
     }
+
+    /// <summary>Where screenshots go for a value of <see cref="UpdateScreenshotsVariable"/>.</summary>
+    public static string ScreenshotFolder(string? update) =>
+        update == "1"
+            ? Path.Combine(RepositoryRoot(), "docs", "screenshots")
+            : Path.Combine(AppContext.BaseDirectory, "screenshots");
 
     private static string RepositoryRoot()
     {
