@@ -13,6 +13,8 @@ public static class PersonalDataHash
     public const string Email = "email";
     public const string Phone = "phone";
     public const string Domain = "domain";
+    /// <summary>A LinkedIn member profile URL, normalised (<c>https://www.linkedin.com/in/slug</c>).</summary>
+    public const string LinkedIn = "linkedin";
 
     /// <summary>The hash of <paramref name="value"/> as an identifier of <paramref name="kind"/> (email, phone, domain).</summary>
     public static string Of(string kind, string value)

@@ -24,8 +24,8 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlDefinitions definitions,
         if (email is null && !phone.Valid && linkedIn is null)
             throw ValidationFailedException.For("email", "A lead needs a valid email address, phone number or LinkedIn profile URL.");
         // A person who asked to be forgotten is not brought back (docs/compliance.md, "Data-subject rights").
-        if ((await Privacy.ErasedIdentifiers.AmongAsync(db, [.. Privacy.ErasedIdentifiers.HashesOf(email, phone.E164)], cancellationToken)).Count > 0)
-            throw ValidationFailedException.For(email is not null ? "email" : "phone", Privacy.ErasedIdentifiers.Refusal);
+        if ((await Privacy.ErasedIdentifiers.AmongAsync(db, [.. Privacy.ErasedIdentifiers.HashesOf(email, phone.E164, linkedIn)], cancellationToken)).Count > 0)
+            throw ValidationFailedException.For(email is not null ? "email" : phone.Valid ? "phone" : "linkedInUrl", Privacy.ErasedIdentifiers.Refusal);
         var now = clock.GetUtcNow();
         var (_, definition) = await definitions.CurrentAsync(cancellationToken);
         var contact = new CapturedContact(email, phone.E164, phone.AsTyped,

@@ -16,7 +16,7 @@ namespace Tandem.Modules.Leads.Privacy;
 internal sealed class ErasedIdentifier
 {
     public required string Hash { get; init; }
-    /// <summary>email or phone.</summary>
+    /// <summary>email, phone or linkedin.</summary>
     public required string Kind { get; init; }
     public DateTimeOffset ErasedAt { get; init; }
 
@@ -32,11 +32,12 @@ internal sealed class ErasedIdentifier
 /// <summary>Set-based checks against the erased identifiers: one query per batch of contacts.</summary>
 internal static class ErasedIdentifiers
 {
-    /// <summary>The hashes of a normalised email and E.164 phone (either may be null).</summary>
-    public static IEnumerable<string> HashesOf(string? email, string? phone)
+    /// <summary>The hashes of a normalised email, E.164 phone and LinkedIn profile URL (any may be null).</summary>
+    public static IEnumerable<string> HashesOf(string? email, string? phone, string? linkedInUrl = null)
     {
         if (email is not null) yield return PersonalDataHash.Of(PersonalDataHash.Email, email);
         if (phone is not null) yield return PersonalDataHash.Of(PersonalDataHash.Phone, phone);
+        if (linkedInUrl is not null) yield return PersonalDataHash.Of(PersonalDataHash.LinkedIn, linkedInUrl);
     }
 
     /// <summary>Which of <paramref name="hashes"/> belong to erased people.</summary>
@@ -127,13 +128,13 @@ internal sealed class EraseLeadsPersonalDataHandler(LeadsDbContext db, ContactNo
     public async ValueTask<LeadsPersonalDataErased> Handle(EraseLeadsPersonalData command, CancellationToken cancellationToken)
     {
         var (emails, phones) = SubjectIdentifiers.Normalise(command.Emails, command.Phones, normalizer);
-        var leads = new List<(string Id, string? Email, string? Phone)>();
+        var leads = new List<(string Id, string? Email, string? Phone, string? LinkedInUrl)>();
         foreach (var chunk in emails.Chunk(500))
-            leads.AddRange((await db.Leads.AsNoTracking().Where(l => chunk.Contains(l.Email!)).Select(l => new { l.Id, l.Email, l.Phone }).ToListAsync(cancellationToken))
-                .Select(l => (l.Id, l.Email, l.Phone)));
+            leads.AddRange((await db.Leads.AsNoTracking().Where(l => chunk.Contains(l.Email!)).Select(l => new { l.Id, l.Email, l.Phone, l.LinkedInUrl }).ToListAsync(cancellationToken))
+                .Select(l => (l.Id, l.Email, l.Phone, l.LinkedInUrl)));
         foreach (var chunk in phones.Chunk(500))
-            leads.AddRange((await db.Leads.AsNoTracking().Where(l => chunk.Contains(l.Phone!)).Select(l => new { l.Id, l.Email, l.Phone }).ToListAsync(cancellationToken))
-                .Select(l => (l.Id, l.Email, l.Phone)));
+            leads.AddRange((await db.Leads.AsNoTracking().Where(l => chunk.Contains(l.Phone!)).Select(l => new { l.Id, l.Email, l.Phone, l.LinkedInUrl }).ToListAsync(cancellationToken))
+                .Select(l => (l.Id, l.Email, l.Phone, l.LinkedInUrl)));
         var ids = leads.Select(l => l.Id).Distinct().ToList();
         var allEmails = emails.Concat(leads.Select(l => l.Email).OfType<string>()).Distinct().ToList();
         var allPhones = phones.Concat(leads.Select(l => l.Phone).OfType<string>()).Distinct().ToList();
@@ -152,7 +153,10 @@ internal sealed class EraseLeadsPersonalDataHandler(LeadsDbContext db, ContactNo
             }, cancellationToken);
 
         var hashes = allEmails.Select(e => (Kind: PersonalDataHash.Email, Hash: PersonalDataHash.Of(PersonalDataHash.Email, e)))
-            .Concat(allPhones.Select(p => (Kind: PersonalDataHash.Phone, Hash: PersonalDataHash.Of(PersonalDataHash.Phone, p)))).ToList();
+            .Concat(allPhones.Select(p => (Kind: PersonalDataHash.Phone, Hash: PersonalDataHash.Of(PersonalDataHash.Phone, p))))
+            // The profile URL too: a Connections.csv row carries no email, and must not bring the person back either.
+            .Concat(leads.Select(l => l.LinkedInUrl).OfType<string>().Distinct()
+                .Select(u => (Kind: PersonalDataHash.LinkedIn, Hash: PersonalDataHash.Of(PersonalDataHash.LinkedIn, u)))).ToList();
         var known = await ErasedIdentifiers.AmongAsync(db, hashes.Select(h => h.Hash).ToList(), cancellationToken);
         var now = clock.GetUtcNow();
         if (command.Remember)
