@@ -40,8 +40,17 @@ internal sealed class StartupTasks(
             logger.LogInformation("Database of {Module}: {Outcome}", database.Module, outcome.Describe());
             outcomes.Add(outcome);
         }
-        // The web app's users and roles live in their own database (src/Web/Identity).
-        var applied = await Tandem.Web.TandemWeb.MigrateAsync(services, cancellationToken);
+        // The web app's users and roles live in their own database (src/Web/Identity). Up to date is recognised the same
+        // way, without EF Core: building Identity's model and running its migrator cost a restart about a third of its
+        // CPU (docs/performance.md, section 3). The roles are created with the database (and again before any user is
+        // added), so a database with every migration has them.
+        int applied;
+        await using (var scope = services.CreateAsyncScope())
+        {
+            applied = await AppliedMigrations.AreCompleteAsync(scope.ServiceProvider, typeof(Tandem.Web.Identity.UsersDbContext), provider, cancellationToken)
+                ? 0
+                : await Tandem.Web.TandemWeb.MigrateAsync(services, cancellationToken);
+        }
         var users = new MigrationOutcome(Tandem.Web.Identity.UsersDbContext.Name, applied > 0 ? MigrationKind.Upgraded : MigrationKind.UpToDate, applied);
         logger.LogInformation("Database of {Module}: {Outcome}", users.Module, users.Describe());
         outcomes.Add(users);

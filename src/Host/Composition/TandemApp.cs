@@ -105,7 +105,10 @@ public static class TandemApp
         services.AddSingleton(OutboxOptions.From(configuration));
         services.AddSingleton<MessageTypes>();
         services.AddSingleton<OutboxSignal>();
-        services.AddSingleton<IOutboxSignal>(sp => new StartingOutboxSignal(sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<DeferredStart>()));
+        services.AddSingleton<BackgroundStart>();
+        services.AddSingleton<IBackgroundStart>(sp => sp.GetRequiredService<BackgroundStart>());
+        services.AddSingleton<IOutboxSignal>(sp => new StartingOutboxSignal(sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<DeferredStart>(),
+            sp.GetRequiredService<BackgroundStart>()));
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<IOutboxDispatcher>(sp => sp.GetRequiredService<OutboxDispatcher>());
         // The dispatcher begins a few seconds after start, or at the first new outbox message (docs/performance.md).
@@ -177,6 +180,13 @@ public static class TandemApp
 
         overrideServices?.Invoke(services);
         var app = builder.Build();
+        // The first real request lets background workers begin at once (IBackgroundStart); health probes do not.
+        var workersStart = app.Services.GetRequiredService<BackgroundStart>();
+        app.Use((context, next) =>
+        {
+            if (!workersStart.IsOpen && !context.Request.Path.StartsWithSegments("/health")) workersStart.Open();
+            return next(context);
+        });
         if (guard.KnownProxies.Count > 0) app.UseForwardedHeaders();
         app.UseMiddleware<HttpGuard>();
         app.UseExceptionHandler();

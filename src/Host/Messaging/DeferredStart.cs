@@ -1,4 +1,5 @@
 using Tandem.Modules.Shared.Messaging;
+using Tandem.Modules.Shared.Modules;
 
 namespace Tandem.Host.Messaging;
 
@@ -94,12 +95,55 @@ internal sealed class DeferredStart(
     public void Dispose() => _timer?.Dispose();
 }
 
-/// <summary>The outbox signal modules notify after a commit; it also starts a deferred dispatcher.</summary>
-internal sealed class StartingOutboxSignal(OutboxSignal signal, DeferredStart dispatcherStart) : IOutboxSignal
+/// <summary>The outbox signal modules notify after a commit; it also starts a deferred dispatcher and the background workers.</summary>
+internal sealed class StartingOutboxSignal(OutboxSignal signal, DeferredStart dispatcherStart, BackgroundStart workersStart) : IOutboxSignal
 {
     public void Notify(string module)
     {
         signal.Notify(module);
         dispatcherStart.Trigger();
+        workersStart.Open();
+    }
+}
+
+/// <summary>
+/// The host's <see cref="IBackgroundStart"/>: open <c>Tandem:Workers:StartDelaySeconds</c> (default 3) after
+/// <see cref="IHostApplicationLifetime.ApplicationStarted"/>, or at once when <see cref="Open"/> is called (the first
+/// request other than a health probe, the first new outbox message).
+/// </summary>
+internal sealed class BackgroundStart : IBackgroundStart, IDisposable
+{
+    private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ITimer? _timer;
+    private readonly CancellationTokenRegistration _registration;
+
+    public BackgroundStart(IConfiguration configuration, TimeProvider clock, IHostApplicationLifetime lifetime)
+    {
+        var delay = TimeSpan.FromSeconds(Math.Max(0, configuration.GetValue("Tandem:Workers:StartDelaySeconds", 3.0)));
+        if (delay <= TimeSpan.Zero)
+        {
+            Open();
+            return;
+        }
+        _timer = clock.CreateTimer(_ => Open(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        // Registered on an already started host, the callback runs at once: the delay then counts from now.
+        _registration = lifetime.ApplicationStarted.Register(() => _timer.Change(delay, Timeout.InfiniteTimeSpan));
+    }
+
+    /// <summary>Whether background work may begin.</summary>
+    public bool IsOpen => _opened.Task.IsCompleted;
+
+    /// <summary>Lets background work begin now (idempotent, cheap when already open).</summary>
+    public void Open()
+    {
+        if (!_opened.Task.IsCompleted) _opened.TrySetResult();
+    }
+
+    public Task WaitAsync(CancellationToken cancellationToken) => _opened.Task.WaitAsync(cancellationToken);
+
+    public void Dispose()
+    {
+        _registration.Dispose();
+        _timer?.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using Tandem.Modules.Shared.Modules;
 using Tandem.Plugins.Abstractions;
 
 namespace Tandem.Host.Plugins;
@@ -7,7 +8,7 @@ namespace Tandem.Host.Plugins;
 /// loaded, then every interval. Each poll goes through <see cref="PluginInvoker"/> (time limit, circuit breaker), so a
 /// slow or failing source delays only itself; what a poll throws is logged by the invoker and retried at the next turn.
 /// </summary>
-internal sealed partial class PluginPoller(PluginCatalog catalog, PluginInvoker invoker, TimeProvider time, ILogger<PluginPoller> logger)
+internal sealed partial class PluginPoller(PluginCatalog catalog, PluginInvoker invoker, IBackgroundStart start, TimeProvider time, ILogger<PluginPoller> logger)
     : BackgroundService
 {
     private readonly Dictionary<(string Plugin, string Source), DateTimeOffset> _due = [];
@@ -15,6 +16,7 @@ internal sealed partial class PluginPoller(PluginCatalog catalog, PluginInvoker 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!catalog.IsLoaded) await Task.Delay(TimeSpan.FromMilliseconds(500), time, stoppingToken);
+        await start.WaitAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             var next = await PollDueAsync(stoppingToken);

@@ -142,7 +142,8 @@ internal sealed class RunLeadImportHandler(LeadImporter importer) : ICommandHand
 /// Runs queued imports in the background, and takes over interrupted ones whose lease expired (a restart, another host
 /// that died): each resumes after its last committed row. One import at a time per host.
 /// </summary>
-internal sealed class LeadImportWorker(IServiceScopeFactory scopes, IModuleState modules, ImportSignal signal, TimeProvider clock, ILogger<LeadImportWorker> logger)
+internal sealed class LeadImportWorker(IServiceScopeFactory scopes, IModuleState modules, ImportSignal signal, IBackgroundStart start, TimeProvider clock,
+    ILogger<LeadImportWorker> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(5);
@@ -150,6 +151,9 @@ internal sealed class LeadImportWorker(IServiceScopeFactory scopes, IModuleState
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!modules.IsEnabled(LeadsModule.ModuleName)) return;
+        // An import left running by a stopped host resumes a few seconds after start (IBackgroundStart); a new one opens it at once.
+        try { await start.WaitAsync(stoppingToken); }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
         while (!stoppingToken.IsCancellationRequested)
         {
             try

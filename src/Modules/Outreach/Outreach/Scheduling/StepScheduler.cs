@@ -61,7 +61,7 @@ internal sealed class SchedulerSignal
 /// and the next steps in one commit. A host that dies after claiming leaves leases that expire: the steps run again,
 /// and the idempotency key makes the channel absorb a send that had already happened.
 /// </summary>
-internal sealed partial class StepScheduler(IServiceScopeFactory scopes, SchedulerOptions options, SchedulerSignal signal, SchedulerGate gate, IModuleState modules,
+internal sealed partial class StepScheduler(IServiceScopeFactory scopes, SchedulerOptions options, SchedulerSignal signal, SchedulerGate gate, IBackgroundStart start, IModuleState modules,
     TimeProvider clock, ILogger<StepScheduler> logger) : BackgroundService
 {
     private readonly string _instance = Environment.MachineName + ":" + Environment.ProcessId + ":" + Guid.NewGuid().ToString("N")[..8];
@@ -71,6 +71,7 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
         if (!options.Enabled || !modules.IsEnabled(OutreachModule.ModuleName)) return;
         // The host announces the channels once migrations ran and plugins loaded: only then do the tables exist.
         await gate.Opened.WaitAsync(stoppingToken);
+        await start.WaitAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             int ran;
