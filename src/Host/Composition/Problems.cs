@@ -240,4 +240,39 @@ internal static partial class ClientErrors
         >= 1024 when bytes % 1024 == 0 => $"{bytes / 1024} KiB",
         _ => $"{bytes} bytes",
     };
+
+    /// <summary>
+    /// The compile-time request delegates (RequestDelegateGenerator) answer a query or route value that does not parse
+    /// as an optional parameter's type with an empty 400 instead of throwing (unlike the runtime-built ones, with
+    /// <c>ThrowOnBadRequest</c>). Found again here from the endpoint's own binding metadata, so that the problem names the
+    /// parameter the same way: the first value given that does not parse as its parameter's type.
+    /// </summary>
+    public static (string Field, string Message)? UnboundParameter(HttpContext http)
+    {
+        if (http.GetEndpoint()?.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Http.Metadata.IParameterBindingMetadata>() is not { Count: > 0 } parameters)
+            return null;
+        foreach (var parameter in parameters)
+        {
+            if (!parameter.HasTryParse) continue;
+            var raw = http.Request.RouteValues.TryGetValue(parameter.Name, out var routeValue) && routeValue is string fromRoute
+                ? fromRoute
+                : http.Request.Query.TryGetValue(parameter.Name, out var fromQuery) ? fromQuery.ToString() : null;
+            if (string.IsNullOrEmpty(raw)) continue;
+            var type = Nullable.GetUnderlyingType(parameter.ParameterInfo.ParameterType) ?? parameter.ParameterInfo.ParameterType;
+            if (type == typeof(string) || Parses(type, raw)) continue;
+            var value = raw.Length > 60 ? raw[..60] + "…" : raw;
+            return (parameter.Name, $"'{value}' is not {Expected(type.Name switch { "Int32" => "int", "Int64" => "long", "Int16" => "short", var n => n })}.");
+        }
+        return null;
+    }
+
+    private static bool Parses(Type type, string raw)
+    {
+        if (type.IsEnum) return Enum.TryParse(type, raw, ignoreCase: true, out _);
+        var withProvider = type.GetMethod("TryParse", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static,
+            [typeof(string), typeof(IFormatProvider), type.MakeByRefType()]);
+        if (withProvider is not null) return (bool)withProvider.Invoke(null, [raw, CultureInfo.InvariantCulture, null])!;
+        var plain = type.GetMethod("TryParse", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static, [typeof(string), type.MakeByRefType()]);
+        return plain is null || (bool)plain.Invoke(null, [raw, null])!;
+    }
 }

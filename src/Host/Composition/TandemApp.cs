@@ -137,6 +137,12 @@ public static class TandemApp
                 };
                 ctx.ProblemDetails.Type = ProblemExceptionHandler.TypeBase + type;
                 ctx.ProblemDetails.Title = title;
+                if (ctx.ProblemDetails.Status == 400 && ClientErrors.UnboundParameter(ctx.HttpContext) is var (field, message))
+                {
+                    ctx.ProblemDetails.Type = ProblemExceptionHandler.TypeBase + "validation";
+                    ctx.ProblemDetails.Title = "The request is not valid.";
+                    ctx.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [message] };
+                }
                 if (ctx.ProblemDetails.Status == 413 && ctx.ProblemDetails.Detail is null)
                     ctx.ProblemDetails.Detail = ClientErrors.TooLarge(ctx.HttpContext).Detail;
                 if (ctx.ProblemDetails.Status == 415 && ctx.ProblemDetails.Detail is null)
