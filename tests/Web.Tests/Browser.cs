@@ -60,6 +60,13 @@ public sealed class Browser : IAsyncLifetime
     }
 }
 
+/// <summary>The browser tests share one host and one Chromium (one per provider), and run one after the other.</summary>
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<Browser>
+{
+    public const string Name = "browser";
+}
+
 internal static class PageExtensions
 {
     /// <summary>The input (or textarea) of a MudBlazor field carrying <c>data-testid</c>, wherever MudBlazor put the attribute.</summary>

@@ -10,7 +10,7 @@ namespace Tandem.Modules.Outreach.Sequences;
 
 internal sealed class DefineSequenceValidator : IValidator<DefineSequence>
 {
-    public static readonly string[] BranchConditions = [.. TaskOutcomes.All, "replied", "skipped", "blocked", "failed", "sent"];
+    public static readonly IReadOnlyList<string> BranchConditions = Contracts.BranchConditions.All;
 
     public void Validate(DefineSequence m, ValidationErrors errors)
     {

@@ -1,0 +1,116 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using Tandem.Host.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Tandem.Web.Tests;
+
+/// <summary>
+/// The sales pages in the browser, on the shared host: from My day and from the inbox to the prospect page with its
+/// timeline across modules; the pipeline board moves a prospect with its menu (keyboard path), by dragging it, and to
+/// lost with a reason — each move checked through the API.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class SalesPagesTests(Browser browser, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Downstream = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task A_rep_opens_the_prospect_with_its_timeline_and_moves_it_on_the_board()
+    {
+        try
+        {
+            await ProspectAndBoardAsync();
+        }
+        catch
+        {
+            output.WriteLine("host output:\n" + browser.Host.Output);
+            throw;
+        }
+    }
+
+    private async Task ProspectAndBoardAsync()
+    {
+        var api = browser.Host.Http;
+        var unique = Guid.NewGuid().ToString("N")[..8];
+        var name = "Sacha" + unique;
+        var email = $"sacha.{unique}@exemple-solaire.fr";
+        var content = await TandemApi.SeedContentAsync(api, "sales-" + unique);
+        using (var submitted = await TandemApi.SubmitJsonAsync(browser.Host.Anonymous, content.FormId,
+                   new { email, firstName = name, phone = "06 11 22 33 44", callback = true }))
+            Assert.True(submitted.IsSuccessStatusCode, await submitted.Content.ReadAsStringAsync());
+        var leadId = (await TandemApi.LeadsByEmailAsync(api, email)).Single()!.Str("id");
+        var prospectId = await Eventually.ValueAsync(async () => (await TandemApi.ProspectsOfLeadAsync(api, leadId)).FirstOrDefault()?.Str("id"),
+            id => id is not null, Downstream, id => $"prospect {id}");
+        await Eventually.ValueAsync(async () => (await TandemApi.TasksOfProspectAsync(api, prospectId!)).Count, n => n > 0, Downstream, n => $"{n} tasks");
+
+        // My day links each task to its prospect page: who, fit and reasons, the lead's score reasons, and the timeline.
+        var page = await browser.NewPageAsync("en-US");
+        await page.SignInAsync(Browser.AdminEmail, Browser.Password);
+        await page.GotoAsync("/my-day");
+        await page.TestId("task-card").Filter(new LocatorFilterOptions { HasText = name }).TestIdWithin("task-prospect").ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("/prospects/" + prospectId, StringComparison.Ordinal));
+        await Expect(page.TestId("prospect-name")).ToHaveTextAsync(name);
+        await Expect(page.TestId("prospect-fit")).ToBeVisibleAsync();
+        await Expect(page.TestId("prospect-lead").Locator("[data-testid=score-reason]", new LocatorLocatorOptions { HasText = "callback-requested" })).ToHaveCountAsync(1);
+        await Expect(page.TestId("open-task")).ToHaveCountAsync(1);
+        var timeline = page.TestId("timeline");
+        await Expect(timeline.Locator("[data-module=Leads][data-type=source]")).ToHaveCountAsync(1);
+        await Expect(timeline.Locator("[data-module=Leads][data-type=score]").First).ToBeVisibleAsync();
+        await Expect(timeline.Locator("[data-module=Prospects][data-type=qualified]")).ToHaveCountAsync(1);
+        await Expect(timeline.Locator("[data-module=Outreach][data-type=enrolment]")).ToHaveCountAsync(1);
+        await Expect(timeline.Locator("[data-module=Outreach][data-type=task]")).ToHaveCountAsync(1);
+        await page.ScreenshotAsync("prospect");
+        // The module filter hides a module's part (keyboard: the chips are buttons).
+        await page.TestId("filter-outreach").ClickAsync();
+        await Expect(timeline.Locator("[data-module=Outreach]")).ToHaveCountAsync(0);
+        await Expect(timeline.Locator("[data-module=Leads]").First).ToBeVisibleAsync();
+
+        // The inbox links a lead to its prospect page too.
+        await page.GotoAsync("/leads");
+        await page.Field("lead-search").FillAsync(email);
+        await page.Field("lead-search").PressAsync("Enter");
+        var row = page.TestId("lead-table").Locator("tr", new LocatorLocatorOptions { HasText = email });
+        await Expect(row).ToHaveCountAsync(1);
+        await row.TestIdWithin("open-prospect").ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith($"/leads/{leadId}/prospect", StringComparison.Ordinal));
+        await Expect(page.TestId("prospect-name")).ToHaveTextAsync(name);
+
+        // The board: the new prospect is in its stage's column, first (newest first).
+        var stage = (await TandemApi.GetJsonAsync(api, $"/api/prospects/{prospectId}")).Str("stage");
+        await page.GotoAsync("/pipeline");
+        var card = page.Locator($"[data-testid=board-card][data-prospect-id='{prospectId}']");
+        await Expect(page.TestId("column-" + stage).Locator($"[data-prospect-id='{prospectId}']")).ToHaveCountAsync(1);
+        await page.ScreenshotAsync("pipeline");
+
+        // Keyboard path: the card's menu moves it to won.
+        await card.TestIdWithin("move-menu").Locator("button").First.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator(".mud-popover-open [data-testid=move-to-won]").ClickAsync();
+        await Expect(page.TestId("column-won").Locator($"[data-prospect-id='{prospectId}']")).ToHaveCountAsync(1);
+        await ExpectProspectAsync(prospectId!, stage, "won");
+
+        // Drag: from won back to consideration (reopened, then moved).
+        await card.DragToAsync(page.TestId("column-consideration").Locator(".mud-drop-zone"));
+        await Expect(page.TestId("column-consideration").Locator($"[data-prospect-id='{prospectId}']")).ToHaveCountAsync(1);
+        await ExpectProspectAsync(prospectId!, "consideration", "open");
+
+        // Lost asks why first; nothing changes before the reason is confirmed.
+        await card.TestIdWithin("move-menu").Locator("button").First.ClickAsync();
+        await page.Locator(".mud-popover-open [data-testid=move-to-lost]").ClickAsync();
+        await Expect(page.TestId("confirm-lost")).ToBeDisabledAsync();
+        await ExpectProspectAsync(prospectId!, "consideration", "open");
+        await page.Field("lost-reason").FillAsync("Chose a competitor");
+        await page.TestId("confirm-lost").ClickAsync();
+        await Expect(page.TestId("column-lost").Locator($"[data-prospect-id='{prospectId}']")).ToHaveCountAsync(1);
+        var lost = await ExpectProspectAsync(prospectId!, "consideration", "lost");
+        Assert.Equal("Chose a competitor", lost.Str("outcomeReason"));
+        browser.Host.AssertNoErrorsLogged();
+    }
+
+    private async Task<JsonNode> ExpectProspectAsync(string id, string stage, string outcome) =>
+        await Eventually.ValueAsync(() => TandemApi.GetJsonAsync(browser.Host.Http, $"/api/prospects/{id}"),
+            p => p.Str("stage") == stage && p.Str("outcome") == outcome, TimeSpan.FromSeconds(10),
+            p => $"stage {p.Str("stage")}, outcome {p.Str("outcome")}; expected {stage}, {outcome}");
+}
