@@ -109,6 +109,41 @@ public sealed class SalesPagesTests(Browser browser, ITestOutputHelper output)
         browser.Host.AssertNoErrorsLogged();
     }
 
+    [Fact]
+    public async Task A_rep_writes_a_sequence_with_a_branch_previews_its_email_through_outreach_and_saves_it()
+    {
+        var unique = Guid.NewGuid().ToString("N")[..8];
+        var page = await browser.NewPageAsync("fr-FR");
+        await page.SignInAsync(Browser.AdminEmail, Browser.Password);
+        await page.GotoAsync("/sequences");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Séquences");
+        await Expect(page.TestId("sequence-table")).ToContainTextAsync("Rappel puis étude énergétique gratuite"); // the built-in one
+
+        // Outreach refuses a nameless sequence: the error shows on the name field, nothing is stored.
+        await page.TestId("save-sequence").ClickAsync();
+        await Expect(page.TestId("sequence-errors")).ToContainTextAsync("name");
+        await Expect(page.TestId("sequence-saved")).ToHaveCountAsync(0);
+
+        await page.Field("sequence-name").FillAsync("Relance " + unique);
+        var call = page.Locator("[data-testid=step][data-index='0']");
+        await call.Locator("[data-testid=step-instructions] textarea, textarea[data-testid=step-instructions]").First.FillAsync("Appeler, proposer l'étude.");
+        await call.TestIdWithin("add-branch").ClickAsync();
+        await Expect(call.TestIdWithin("branch")).ToHaveCountAsync(1);
+        var email = page.Locator("[data-testid=step][data-index='1']");
+        await email.Locator("[data-testid=step-subject] input, input[data-testid=step-subject]").First.FillAsync("{{ firstName }}, votre étude");
+        await email.Locator("[data-testid=step-body] textarea, textarea[data-testid=step-body]").First.FillAsync("Bonjour {{ firstName }} de {{ company }} !");
+        await email.TestIdWithin("preview-step").ClickAsync();
+        // Rendered by Outreach's Fluid templates for its sample person.
+        await Expect(email.TestIdWithin("preview-subject")).ToHaveTextAsync("Camille, votre étude");
+        await Expect(email.TestIdWithin("preview-body")).ToHaveTextAsync("Bonjour Camille de Transports Martin !");
+        await page.ScreenshotAsync("sequences");
+
+        await page.TestId("save-sequence").ClickAsync();
+        await Expect(page.TestId("sequence-saved")).ToBeVisibleAsync();
+        await Expect(page.TestId("sequence-table")).ToContainTextAsync("Relance " + unique);
+        browser.Host.AssertNoErrorsLogged();
+    }
+
     private async Task<JsonNode> ExpectProspectAsync(string id, string stage, string outcome) =>
         await Eventually.ValueAsync(() => TandemApi.GetJsonAsync(browser.Host.Http, $"/api/prospects/{id}"),
             p => p.Str("stage") == stage && p.Str("outcome") == outcome, TimeSpan.FromSeconds(10),
