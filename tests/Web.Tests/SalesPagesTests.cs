@@ -144,6 +144,45 @@ public sealed class SalesPagesTests(Browser browser, ITestOutputHelper output)
         browser.Host.AssertNoErrorsLogged();
     }
 
+    [Fact]
+    public async Task A_rep_saves_their_booking_settings_and_their_public_page_follows_them()
+    {
+        var page = await browser.NewPageAsync("en-US");
+        await page.SignInAsync(Browser.AdminEmail, Browser.Password);
+        await page.GotoAsync("/booking");
+        await Expect(page.Locator("h1")).ToHaveTextAsync("My booking page");
+        await Expect(page.TestId("booking-no-page")).ToBeVisibleAsync(); // nothing configured for this person yet
+
+        // Outreach refuses what is not an http(s) ICS address; the error shows on the field and nothing is saved.
+        await page.Field("booking-length").FillAsync("45");
+        await page.Field("booking-buffer").FillAsync("15");
+        await page.Field("booking-feed").FillAsync("webcal:not a feed");
+        await page.TestId("save-booking").ClickAsync();
+        await Expect(page.TestId("booking-form")).ToContainTextAsync("An http(s) address of an ICS feed.");
+        await Expect(page.TestId("booking-no-page")).ToBeVisibleAsync();
+
+        await page.Field("booking-feed").FillAsync("");
+        await page.Field("booking-name").FillAsync("Alex de Solaire & Co");
+        await page.TestId("save-booking").ClickAsync();
+        var link = page.Field("booking-link");
+        await Expect(link).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("/book/admin%40tandem\\.test$"));
+        await page.ScreenshotAsync("booking-settings");
+
+        // The public page (no account) offers 45-minute slots in the saved time zone.
+        var path = new Uri(await link.InputValueAsync()).PathAndQuery;
+        using var response = await browser.Host.Anonymous.GetAsync(path);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, html);
+        Assert.Contains("45 min — Europe/Paris", html, StringComparison.Ordinal);
+        Assert.Contains("Alex de Solaire &amp; Co", html, StringComparison.Ordinal);
+
+        // Saved settings stay: the page opens on them again.
+        await page.ReloadAsync();
+        await Expect(page.Field("booking-length")).ToHaveValueAsync("45");
+        await Expect(page.Field("booking-link")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("/book/"));
+        browser.Host.AssertNoErrorsLogged();
+    }
+
     private async Task<JsonNode> ExpectProspectAsync(string id, string stage, string outcome) =>
         await Eventually.ValueAsync(() => TandemApi.GetJsonAsync(browser.Host.Http, $"/api/prospects/{id}"),
             p => p.Str("stage") == stage && p.Str("outcome") == outcome, TimeSpan.FromSeconds(10),

@@ -62,7 +62,7 @@ internal static class OutreachEndpoints
                 await sender.Send(new GetMeeting(id), ct);
                 var meeting = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstAsync(
                     System.Linq.Queryable.Where(db.Set<Meetings.Meeting>(), m => m.Id == id), ct);
-                return Meetings.BookingPage.Ics(meeting, settings);
+                return await Meetings.BookingPage.IcsAsync(meeting, settings, ct);
             })
             .WithName("GetMeetingInvitation").WithSummary("The meeting's iCalendar invitation (.ics)");
         api.MapGet("/booking-link", (string owner, string prospectId, Meetings.BookingLinks links) =>

@@ -57,7 +57,7 @@ public static class OutreachModuleRegistration
         services.AddSingleton<Privacy.UnsubscribeLinks>();
         services.AddScoped<Privacy.Unsubscriber>();
         // Meetings (docs/outbound.md, "Meetings"): per-rep booking pages, busy times read from an ICS feed.
-        services.AddSingleton<Meetings.BookingSettingsReader>();
+        services.AddScoped<Meetings.BookingSettingsReader>();
         services.AddSingleton<Meetings.BookingLinks>();
         services.AddScoped<Meetings.SlotFinder>();
         services.AddHttpClient("booking-feed");

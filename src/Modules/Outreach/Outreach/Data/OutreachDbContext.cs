@@ -208,6 +208,7 @@ internal class OutreachDbContext(DbContextOptions options) : ModuleDbContext(opt
         modelBuilder.Entity<RecordedMessage>(b => b.HasKey(x => x.MessageId));
         Privacy.SuppressionEntry.Configure(modelBuilder);
         Meetings.Meeting.Configure(modelBuilder);
+        Meetings.BookingProfile.Configure(modelBuilder);
     }
 }
 

@@ -21,12 +21,32 @@ namespace Tandem.Modules.Outreach.Meetings;
 internal sealed record BookingSettings(string Owner, TimeZoneInfo TimeZone, TimeOnly DayStart, TimeOnly DayEnd, int MeetingMinutes, int BufferMinutes,
     int DaysAhead, int MinNoticeMinutes, Uri? BusyFeedUrl, string? DisplayName, string? Email);
 
-internal sealed class BookingSettingsReader(IConfiguration configuration)
+internal sealed class BookingSettingsReader(IConfiguration configuration, OutreachDbContext db)
 {
-    /// <summary>The rep's settings, or null when the rep has no booking page.</summary>
-    public BookingSettings? For(string owner)
+    /// <summary>The rep's settings — saved by the rep (web app), else configured — or null when the rep has no booking page.</summary>
+    public async Task<BookingSettings?> ForAsync(string owner, CancellationToken cancellationToken) => (await WithSourceAsync(owner, cancellationToken)).Settings;
+
+    /// <summary>The settings and where they come from: <c>saved</c> or <c>configured</c>.</summary>
+    public async Task<(BookingSettings? Settings, string Source)> WithSourceAsync(string owner, CancellationToken cancellationToken)
     {
-        if (owner.Length is 0 or > 64 || owner.Contains(':')) return null;
+        if (owner.Length is 0 or > 64 || owner.Contains(':')) return (null, "none");
+        var saved = await db.Set<BookingProfile>().AsNoTracking().FirstOrDefaultAsync(p => p.Owner == owner, cancellationToken);
+        if (saved is not null) return (FromProfile(saved), "saved");
+        return FromConfiguration(owner) is { } configured ? (configured, "configured") : (null, "none");
+    }
+
+    /// <summary>Saved settings, with the configured organiser email (not editable by the rep: it is the address invitations come from).</summary>
+    public BookingSettings FromProfile(BookingProfile p)
+    {
+        var s = configuration.GetSection($"Tandem:Outreach:Booking:Reps:{p.Owner}");
+        return new BookingSettings(p.Owner, TimeZoneInfo.TryFindSystemTimeZoneById(p.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc,
+            TimeOnly.ParseExact(p.WorkStart, "HH:mm", CultureInfo.InvariantCulture), TimeOnly.ParseExact(p.WorkEnd, "HH:mm", CultureInfo.InvariantCulture),
+            p.MeetingMinutes, p.BufferMinutes, Math.Clamp(s.GetValue("DaysAhead", 14), 1, 60), Math.Clamp(s.GetValue("MinNoticeMinutes", 120), 0, 10_080),
+            Uri.TryCreate(p.BusyFeedUrl, UriKind.Absolute, out var feed) ? feed : null, p.DisplayName ?? s["DisplayName"], s["Email"]);
+    }
+
+    private BookingSettings? FromConfiguration(string owner)
+    {
         var s = configuration.GetSection($"Tandem:Outreach:Booking:Reps:{owner}");
         if (!s.Exists()) return null;
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(s["TimeZone"] ?? "Europe/Paris", out var z) ? z : TimeZoneInfo.Utc;
@@ -124,6 +144,9 @@ internal sealed class BookingLinks(IDataProtectionProvider protection, IConfigur
         ? configured
         : configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()?.TrimEnd('/')
           ?? "http://localhost:5000";
+
+    /// <summary>The owner's public booking page, without a prospect (the link a rep shares).</summary>
+    public string PageOf(string owner) => $"{Base}/book/{Uri.EscapeDataString(owner)}";
 
     /// <summary>The owner's booking page for this prospect (the link that goes into emails and tasks).</summary>
     public Uri PageFor(string owner, string prospectId) => new($"{Base}/book/{Uri.EscapeDataString(owner)}?p={_prospects.Protect(prospectId)}");

@@ -31,17 +31,17 @@ internal static class BookingPage
         {
             var id = links.ReadMeeting(token);
             var meeting = id is null ? null : await db.Set<Meeting>().AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct);
-            return meeting is null ? Message("Lien invalide / Invalid link", "Ce lien n'est pas valide. / This link is not valid.", 404) : Ics(meeting, settings);
+            return meeting is null ? Message("Lien invalide / Invalid link", "Ce lien n'est pas valide. / This link is not valid.", 404) : await IcsAsync(meeting, settings, ct);
         }).ExcludeFromDescription().RequireRateLimiting("public").AllowAnonymous();
     }
 
-    internal static IResult Ics(Meeting meeting, BookingSettingsReader settings) =>
-        Results.File(Encoding.UTF8.GetBytes(Invitation.For(meeting, meeting.Owner is { } o ? settings.For(o) : null)), "text/calendar; charset=utf-8",
+    internal static async Task<IResult> IcsAsync(Meeting meeting, BookingSettingsReader settings, CancellationToken ct) =>
+        Results.File(Encoding.UTF8.GetBytes(Invitation.For(meeting, meeting.Owner is { } o ? await settings.ForAsync(o, ct) : null)), "text/calendar; charset=utf-8",
             "invitation.ics");
 
     private static async Task<IResult> Page(string owner, string? p, BookingSettingsReader reader, SlotFinder finder, BookingLinks links, CancellationToken ct)
     {
-        if (reader.For(owner) is not { } settings) return NoPage();
+        if (await reader.ForAsync(owner, ct) is not { } settings) return NoPage();
         var slots = await finder.FreeSlotsAsync(settings, ct);
         var html = Open("Prendre rendez-vous / Book a meeting", settings);
         if (slots is null)
@@ -79,7 +79,7 @@ internal static class BookingPage
     private static async Task<IResult> Book(string owner, HttpRequest request, BookingSettingsReader reader, SlotFinder finder, BookingLinks links,
         OutreachDbContext db, EmailChannel email, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
     {
-        if (reader.For(owner) is not { } settings) return NoPage();
+        if (await reader.ForAsync(owner, ct) is not { } settings) return NoPage();
         var form = request.HasFormContentType ? await request.ReadFormAsync(ct) : FormCollection.Empty;
         if (!DateTimeOffset.TryParse(form["slot"], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var slot))
             return Message("Créneau manquant / Missing slot", "Choisissez un créneau (champ slot). / Pick a slot (field slot).", 400);

@@ -84,7 +84,7 @@ internal sealed class LogMeetingHandler(OutreachDbContext db, ISender sender, Ti
         {
             throw ValidationFailedException.For("prospectId", $"No prospect has the id '{command.ProspectId}'.");
         }
-        var minutes = command.DurationMinutes ?? (prospect.Owner is { } owner ? settings.For(owner)?.MeetingMinutes : null) ?? 30;
+        var minutes = command.DurationMinutes ?? (prospect.Owner is { } owner ? (await settings.ForAsync(owner, cancellationToken))?.MeetingMinutes : null) ?? 30;
         var meeting = new Meeting
         {
             Id = Ids.New(), ProspectId = prospect.Id, LeadId = prospect.LeadId, Owner = prospect.Owner, StartsAt = command.StartsAt.ToUniversalTime(),

@@ -318,6 +318,49 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("Tandem.Modules.Outreach.Meetings.BookingProfile", b =>
+                {
+                    b.Property<string>("Owner")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("BufferMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BusyFeedUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DisplayName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MeetingMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WorkEnd")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WorkStart")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Owner");
+
+                    b.ToTable("BookingProfiles", (string)null);
+                });
+
             modelBuilder.Entity("Tandem.Modules.Outreach.Meetings.Meeting", b =>
                 {
                     b.Property<string>("Id")
