@@ -4,17 +4,21 @@ using Tandem.Host.Tests.Infrastructure;
 namespace Tandem.Web.Tests;
 
 /// <summary>
-/// One real host (SQLite) with a first admin created by <c>tandem user create</c>, and Debian's Chromium driven by
-/// Playwright. The browser is the system's (<c>/usr/bin/chromium</c>, or <c>TANDEM_TEST_CHROMIUM</c>); nothing is downloaded.
+/// One real host per provider with a first admin created by <c>tandem user create</c> — SQLite, started with the fixture;
+/// PostgreSQL, started on first use when <c>TANDEM_TEST_POSTGRES</c> is set (the test is skipped otherwise) — and Debian's
+/// Chromium driven by Playwright. The browser is the system's (<c>/usr/bin/chromium</c>, or <c>TANDEM_TEST_CHROMIUM</c>);
+/// nothing is downloaded. All browser tests share it (<see cref="BrowserCollection"/>).
 /// </summary>
 public sealed class Browser : IAsyncLifetime
 {
     public const string AdminEmail = "admin@tandem.test";
     public const string Password = "un mot de passe assez long";
 
-    private TestStore? _store;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly Dictionary<Provider, (TestStore Store, HostProcess Host)> _hosts = [];
     private IPlaywright? _playwright;
 
+    /// <summary>The SQLite host.</summary>
     internal HostProcess Host { get; private set; } = default!;
     public IBrowser Chromium { get; private set; } = default!;
 
@@ -22,10 +26,7 @@ public sealed class Browser : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _store = await TestStore.CreateAsync(Provider.Sqlite);
-        var created = await HostCli.RunAsync(["user", "create", "--email", AdminEmail, "--role", "admin", "--password", Password, .. _store.HostArgs]);
-        Assert.True(created.ExitCode == 0, $"user create failed: {created}");
-        Host = await HostProcess.StartAsync(_store);
+        Host = await HostAsync(Provider.Sqlite);
         _playwright = await Playwright.CreateAsync();
         // A page connects its Blazor circuit before it shows: generous on a busy 2-core CI machine.
         Assertions.SetDefaultExpectTimeout(30_000);
@@ -38,12 +39,44 @@ public sealed class Browser : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser profile (no cookies) speaking <paramref name="locale"/>.</summary>
-    public async Task<IPage> NewPageAsync(string locale = "fr-FR")
+    /// <summary>The host on <paramref name="provider"/>, started once and shared; PostgreSQL skips the test without <c>TANDEM_TEST_POSTGRES</c>.</summary>
+    internal async Task<HostProcess> HostAsync(Provider provider)
+    {
+        await _lock.WaitAsync();
+        try
+        {
+            if (_hosts.TryGetValue(provider, out var started))
+            {
+                Assert.False(started.Host.HasExited, $"The shared {provider} host died. Output:\n{started.Host.Output}");
+                return started.Host;
+            }
+            var store = await TestStore.CreateAsync(provider);
+            try
+            {
+                var created = await HostCli.RunAsync(["user", "create", "--email", AdminEmail, "--role", "admin", "--password", Password, .. store.HostArgs]);
+                Assert.True(created.ExitCode == 0, $"user create failed: {created}");
+                var host = await HostProcess.StartAsync(store);
+                _hosts[provider] = (store, host);
+                return host;
+            }
+            catch
+            {
+                await store.DisposeAsync();
+                throw;
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>A fresh browser profile (no cookies) speaking <paramref name="locale"/>, on <paramref name="host"/> (default: the SQLite host).</summary>
+    internal async Task<IPage> NewPageAsync(string locale = "fr-FR", HostProcess? host = null)
     {
         var context = await Chromium.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Host.BaseAddress.ToString(),
+            BaseURL = (host ?? Host).BaseAddress.ToString(),
             Locale = locale,
             ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
         });
@@ -55,16 +88,12 @@ public sealed class Browser : IAsyncLifetime
     {
         if (Chromium is not null) await Chromium.DisposeAsync();
         _playwright?.Dispose();
-        if (Host is not null) await Host.DisposeAsync();
-        if (_store is not null) await _store.DisposeAsync();
+        foreach (var (store, host) in _hosts.Values)
+        {
+            await host.DisposeAsync();
+            await store.DisposeAsync();
+        }
     }
-}
-
-/// <summary>The browser tests share one host and one Chromium (one per provider), and run one after the other.</summary>
-[CollectionDefinition(Name)]
-public sealed class BrowserCollection : ICollectionFixture<Browser>
-{
-    public const string Name = "browser";
 }
 
 internal static class PageExtensions

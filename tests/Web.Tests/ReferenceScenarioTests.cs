@@ -16,22 +16,29 @@ public sealed class ReferenceScenarioTests(Browser browser, ITestOutputHelper ou
 {
     private static readonly TimeSpan Downstream = TimeSpan.FromSeconds(60);
 
-    [Fact]
-    public async Task Marketing_builds_a_form_and_page_a_visitor_becomes_a_lead_a_rep_books_a_meeting_and_the_dashboard_counts_it()
+    /// <summary>On SQLite always; on PostgreSQL when <c>TANDEM_TEST_POSTGRES</c> is set (one shared host per provider).</summary>
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task Marketing_builds_a_form_and_page_a_visitor_becomes_a_lead_a_rep_books_a_meeting_and_the_dashboard_counts_it(Provider provider)
     {
+        var host = await browser.HostAsync(provider);
         try
         {
-            await ReferenceScenarioAsync();
+            await ReferenceScenarioAsync(host, provider);
         }
         catch
         {
-            output.WriteLine("host output:\n" + browser.Host.Output);
+            output.WriteLine("host output:\n" + host.Output);
             throw;
         }
     }
 
-    private async Task ReferenceScenarioAsync()
+    private async Task ReferenceScenarioAsync(HostProcess host, Provider provider)
     {
+        // The README's screenshots come from the SQLite run (the pages are the same on PostgreSQL).
+        Task Shot(IPage page, string name) => provider == Provider.Sqlite ? page.ScreenshotAsync(name) : Task.CompletedTask;
+
         var unique = Guid.NewGuid().ToString("N")[..8];
         var visitorName = "Camille" + unique;
         var visitorEmail = $"camille.{unique}@exemple-solaire.fr";
@@ -40,7 +47,7 @@ public sealed class ReferenceScenarioTests(Browser browser, ITestOutputHelper ou
         var managerEmail = $"manager.{unique}@tandem.test";
 
         // The admin signs in (French browser: French UI) and creates a rep and a manager on the admin page.
-        var admin = await browser.NewPageAsync("fr-FR");
+        var admin = await browser.NewPageAsync("fr-FR", host);
         await admin.SignInAsync(Browser.AdminEmail, Browser.Password);
         await Expect(admin.Locator("h1")).ToHaveTextAsync("Bienvenue dans Tandem");
         await Expect(admin.Locator("html")).ToHaveAttributeAsync("lang", "fr");
@@ -49,14 +56,14 @@ public sealed class ReferenceScenarioTests(Browser browser, ITestOutputHelper ou
         await Expect(admin.TestId("plugins")).ToContainTextAsync("Active");
         await CreateUserAsync(admin, repEmail, "sales");
         await CreateUserAsync(admin, managerEmail, "manager");
-        await admin.ScreenshotAsync("admin");
+        await Shot(admin, "admin");
 
         // The manager's numbers before anything happens, equal to GET /api/kpis for the same period.
-        var manager = await browser.NewPageAsync("fr-FR");
+        var manager = await browser.NewPageAsync("fr-FR", host);
         await manager.SignInAsync(managerEmail, Browser.Password);
         await manager.GotoAsync("/dashboard");
         var before = await DashboardNumbersAsync(manager);
-        await AssertEqualsApiAsync(manager, before);
+        await AssertEqualsApiAsync(host, manager, before);
 
         // Marketing: a form with a consent text and the callback choice, with its live preview.
         await admin.GotoAsync("/marketing/forms");
@@ -71,7 +78,7 @@ public sealed class ReferenceScenarioTests(Browser browser, ITestOutputHelper ou
         await admin.TestId("save-form").ClickAsync();
         var formId = (await admin.TestId("form-id").InnerTextAsync()).Trim();
         Assert.False(string.IsNullOrEmpty(formId));
-        await admin.ScreenshotAsync("form-builder");
+        await Shot(admin, "form-builder");
 
         // ... and a landing page for it, in markdown with its preview.
         await admin.TestId("create-page-link").ClickAsync();
@@ -81,13 +88,13 @@ public sealed class ReferenceScenarioTests(Browser browser, ITestOutputHelper ou
         await admin.Field("page-slug").FillAsync(slug);
         await admin.Field("page-body").FillAsync("## Le guide de l'autoconsommation\n\nTout pour **produire** votre électricité.");
         await Expect(admin.TestId("page-preview").Locator("strong")).ToHaveTextAsync("produire");
-        await admin.ScreenshotAsync("landing-page-editor");
+        await Shot(admin, "landing-page-editor");
         await admin.TestId("save-page").ClickAsync();
         var pageUrl = await admin.TestId("page-url").GetAttributeAsync("href");
         Assert.Contains("/p/" + slug, pageUrl);
 
         // A visitor (no account) opens the page, fills the form, ticks the consent and asks to be called back.
-        var visitor = await browser.NewPageAsync("fr-FR");
+        var visitor = await browser.NewPageAsync("fr-FR", host);
         await visitor.GotoAsync(new Uri(pageUrl!, UriKind.RelativeOrAbsolute).IsAbsoluteUri ? new Uri(pageUrl!).PathAndQuery : pageUrl!);
         await visitor.FillAsync("input[name=firstName]", visitorName);
         await visitor.FillAsync("input[name=email]", visitorEmail);
@@ -105,11 +112,11 @@ public sealed class ReferenceScenarioTests(Browser browser, ITestOutputHelper ou
         await Expect(row).ToHaveCountAsync(1);
         await Expect(row.Locator("[data-testid=score-reason]", new LocatorLocatorOptions { HasText = "form-submitted" })).ToHaveCountAsync(1);
         await Expect(row.Locator("[data-testid=score-reason]", new LocatorLocatorOptions { HasText = "callback-requested" })).ToHaveCountAsync(1);
-        await admin.ScreenshotAsync("lead-inbox");
+        await Shot(admin, "lead-inbox");
 
         // The rep sees the call task (made downstream: lead → MQL → prospect → task) with the compliance verdict,
         // and books a meeting. The rep's role does not open the manager's dashboard.
-        var rep = await browser.NewPageAsync("fr-FR");
+        var rep = await browser.NewPageAsync("fr-FR", host);
         await rep.SignInAsync(repEmail, Browser.Password);
         var card = rep.TestId("task-card").Filter(new LocatorFilterOptions { HasText = visitorName });
         await Eventually.ValueAsync(async () =>
@@ -120,7 +127,7 @@ public sealed class ReferenceScenarioTests(Browser browser, ITestOutputHelper ou
             return await card.CountAsync();
         }, n => n == 1, Downstream, n => $"{n} task cards for {visitorName}");
         await Expect(card.TestIdWithin("compliance-verdict")).ToBeVisibleAsync();
-        await rep.ScreenshotAsync("my-day");
+        await Shot(rep, "my-day");
         await card.TestIdWithin("outcome-meeting-booked").ClickAsync();
         await Expect(card).ToHaveCountAsync(0);
         await rep.GotoAsync("/dashboard");
@@ -134,19 +141,19 @@ public sealed class ReferenceScenarioTests(Browser browser, ITestOutputHelper ou
         }, n => n.Values["meetings"] == before.Values["meetings"] + 1, Downstream, n => $"meetings {n.Values["meetings"]}, before {before.Values["meetings"]}");
         Assert.True(after.Values["leads"] >= before.Values["leads"] + 1, $"leads {after.Values["leads"]}, before {before.Values["leads"]}");
         Assert.True(after.Values["prospects"] >= before.Values["prospects"] + 1);
-        await AssertEqualsApiAsync(manager, after);
-        await manager.ScreenshotAsync("dashboard");
+        await AssertEqualsApiAsync(host, manager, after);
+        await Shot(manager, "dashboard");
 
         // Switch the UI to English: the choice sticks to the person.
         await manager.TestId("lang-en").ClickAsync();
         await Expect(manager.Locator("html")).ToHaveAttributeAsync("lang", "en");
         await Expect(manager.Locator("h1")).ToHaveTextAsync("Dashboard");
         await Expect(manager.GetByText("Funnel").First).ToBeVisibleAsync();
-        await manager.ScreenshotAsync("dashboard-en");
-        var again = await browser.NewPageAsync("fr-FR");
+        await Shot(manager, "dashboard-en");
+        var again = await browser.NewPageAsync("fr-FR", host);
         await again.SignInAsync(managerEmail, Browser.Password);
         await Expect(again.Locator("h1")).ToHaveTextAsync("Welcome to Tandem");
-        browser.Host.AssertNoErrorsLogged();
+        host.AssertNoErrorsLogged();
     }
 
     [Fact]
@@ -192,9 +199,9 @@ public sealed class ReferenceScenarioTests(Browser browser, ITestOutputHelper ou
     }
 
     /// <summary>The dashboard shows exactly what GET /api/kpis answers for the same period.</summary>
-    private async Task AssertEqualsApiAsync(IPage page, DashboardNumbers numbers)
+    private async Task AssertEqualsApiAsync(HostProcess host, IPage page, DashboardNumbers numbers)
     {
-        var kpis = await TandemApi.GetJsonAsync(browser.Host.Http,
+        var kpis = await TandemApi.GetJsonAsync(host.Http,
             $"/api/kpis?from={Uri.EscapeDataString(numbers.From)}&to={Uri.EscapeDataString(numbers.To)}");
         var generation = kpis["leadGeneration"]!;
         var prospecting = kpis["prospecting"]!;
