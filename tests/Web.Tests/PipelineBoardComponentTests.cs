@@ -85,7 +85,9 @@ public sealed class PipelineBoardComponentTests
         popovers.WaitForElement("[data-testid=move-to-lost]");
         Assert.Empty(popovers.FindAll("[data-testid=move-to-awareness]"));
         popovers.Find("[data-testid=move-to-lost]").Click();
-        Assert.Equal(new BoardMove(camille, PipelineColumns.Lost), moves[^1]);
+        // MudMenuItem closes its menu before it runs OnClick: the move arrives a moment later.
+        board.WaitForAssertion(() => Assert.Equal(new BoardMove(camille, PipelineColumns.Lost), moves[^1]), TimeSpan.FromSeconds(10));
+        Assert.Equal(2, moves.Count);
 
         var pager = board.FindComponent<MudPagination>();
         await board.InvokeAsync(() => pager.Instance.SelectedChanged.InvokeAsync(2));
