@@ -303,7 +303,7 @@ public sealed class ContentInboundTests(ContentHosts hosts) : IClassFixture<Cont
         var decision = await TandemApi.PostCreatedAsync(host.Http, "/api/content/assets",
             new { title = "Étude de cas " + interest, kind = "case-study", journeyStage = "decision", url = AssetUrl, interest });
         var byStage = await TandemApi.GetJsonAsync(host.Http, "/api/content/assets?journeyStage=decision&kind=case-study&pageSize=500");
-        Assert.All(byStage["items"]!.AsArray(), a => Assert.Equal(("decision", "case-study"), (a!.Str("journeyStage"), a.Str("kind"))));
+        Assert.All(byStage["items"]!.AsArray(), a => Assert.Equal(("decision", "case-study"), (a!.Str("journeyStage"), a!.Str("kind"))));
         var listed = byStage["items"]!.AsArray().Single(a => a!.Str("id") == decision)!;
         Assert.Equal((interest, 0L), (listed.Str("interest"), listed["downloads"]!.GetValue<long>()));
         Assert.DoesNotContain((await TandemApi.GetJsonAsync(host.Http, "/api/content/assets?journeyStage=awareness&pageSize=500"))["items"]!.AsArray(),

@@ -11,7 +11,8 @@ namespace Tandem.Web.Tests;
 /// submit it as a visitor; see the lead in the inbox with its score reasons; as a rep complete the call task with
 /// meeting-booked; see the dashboard numbers change (and equal GET /api/kpis); switch the UI to English.
 /// </summary>
-public sealed class ReferenceScenarioTests(Browser browser, ITestOutputHelper output) : IClassFixture<Browser>
+[Collection(BrowserCollection.Name)]
+public sealed class ReferenceScenarioTests(Browser browser, ITestOutputHelper output)
 {
     private static readonly TimeSpan Downstream = TimeSpan.FromSeconds(60);
 
