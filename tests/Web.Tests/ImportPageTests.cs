@@ -71,7 +71,7 @@ public sealed class ImportPageTests(Browser browser, ITestOutputHelper output)
             await Expect(page.Locator("h1")).ToHaveTextAsync("Imports de leads");
             await page.TestId("import-source").ClickAsync();
             await page.Locator(".mud-popover-open .mud-list-item", new PageLocatorOptions { HasText = "event" }).First.ClickAsync();
-            await page.SetInputFilesAsync("[data-testid=import-file] input[type=file]", csv);
+            await page.Locator("input[type=file]").SetInputFilesAsync(csv); // MudFileUpload's own (hidden) input
 
             // The page moves to the import and follows it until Leads says it completed.
             await page.WaitForURLAsync(url => url.Contains("/marketing/imports/", StringComparison.Ordinal) && url.Contains("rows=42", StringComparison.Ordinal));
