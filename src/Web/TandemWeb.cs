@@ -99,6 +99,7 @@ public static class TandemWeb
         services.AddScoped<Kpi.KpiSnapshots>();
         services.AddScoped<Demo.DemoSeeder>();
         services.AddSingleton<UiTime>();
+        services.AddSingleton<Imports.ImportUploads>();
         return services;
     }
 

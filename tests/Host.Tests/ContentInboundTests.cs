@@ -258,6 +258,72 @@ public sealed class ContentInboundTests(ContentHosts hosts) : IClassFixture<Cont
     [SkippableTheory]
     [InlineData(Provider.Sqlite)]
     [InlineData(Provider.Postgres)]
+    public async Task Campaigns_and_assets_are_listed_newest_first_filtered_and_edited_and_a_bad_edit_changes_nothing(Provider provider)
+    {
+        var (_, host) = await hosts.GetAsync(provider);
+        var name = "Salon " + Unique();
+        var older = await TandemApi.PostCreatedAsync(host.Http, "/api/content/campaigns", new { name = name + " A", channel = "referral" });
+        var newer = await TandemApi.PostCreatedAsync(host.Http, "/api/content/campaigns",
+            new { name = name + " B", channel = "referral", cost = new { amount = 900.5, currency = "EUR" }, startsOn = "2026-03-01", endsOn = "2026-03-31" });
+
+        var referral = await TandemApi.GetJsonAsync(host.Http, "/api/content/campaigns?channel=referral&pageSize=500");
+        var ids = referral["items"]!.AsArray().Select(c => c!.Str("id")).ToList();
+        Assert.True(ids.IndexOf(newer) >= 0 && ids.IndexOf(newer) < ids.IndexOf(older), $"newest first: {referral}");
+        Assert.All(referral["items"]!.AsArray(), c => Assert.Equal("referral", c!.Str("channel")));
+        Assert.True(referral["total"]!.GetValue<int>() >= 2);
+        var onePage = await TandemApi.GetJsonAsync(host.Http, "/api/content/campaigns?channel=referral&pageSize=1&page=2");
+        Assert.Single(onePage["items"]!.AsArray());
+
+        using (var edited = await host.Http.PutAsJsonAsync($"/api/content/campaigns/{older}",
+                   new { name = name + " A2", channel = "event", cost = new { amount = 300, currency = "EUR" }, startsOn = "2026-05-01" }))
+        {
+            var body = await TandemApi.ReadJsonAsync(edited);
+            Assert.True(edited.StatusCode == HttpStatusCode.OK, edited.Describe(body?.ToJsonString() ?? ""));
+            Assert.Equal(300m, body!["cost"]!["amount"]!.GetValue<decimal>());
+        }
+        var campaign = await TandemApi.GetJsonAsync(host.Http, $"/api/content/campaigns/{older}");
+        Assert.Equal((name + " A2", "event", "2026-05-01"), (campaign.Str("name"), campaign.Str("channel"), campaign.Str("startsOn")));
+
+        // A bad edit names its fields and changes nothing; an unknown id is a 404.
+        using (var bad = await host.Http.PutAsJsonAsync($"/api/content/campaigns/{older}",
+                   new { name = "", channel = "fax", cost = new { amount = -1, currency = "eur" }, startsOn = "2026-05-02", endsOn = "2026-05-01" }))
+        {
+            var errors = (await TandemApi.AssertProblemAsync(bad, HttpStatusCode.BadRequest, "validation"))["errors"]!.AsObject().Select(e => e.Key).ToHashSet();
+            Assert.Superset(new HashSet<string> { "name", "channel", "cost.amount", "cost.currency", "endsOn" }, errors);
+        }
+        Assert.Equal(name + " A2", (await TandemApi.GetJsonAsync(host.Http, $"/api/content/campaigns/{older}")).Str("name"));
+        using (var missing = await host.Http.PutAsJsonAsync("/api/content/campaigns/no-such-campaign", new { name = "X", channel = "event" }))
+            await TandemApi.AssertProblemAsync(missing, HttpStatusCode.NotFound);
+        using (var badList = await host.Http.GetAsync("/api/content/campaigns?channel=fax&pageSize=0"))
+            Assert.Superset(new HashSet<string> { "channel", "pageSize" },
+                (await TandemApi.AssertProblemAsync(badList, HttpStatusCode.BadRequest, "validation"))["errors"]!.AsObject().Select(e => e.Key).ToHashSet());
+
+        // Assets by journey stage, with their downloads, edited the same way.
+        var interest = "i" + Unique();
+        var decision = await TandemApi.PostCreatedAsync(host.Http, "/api/content/assets",
+            new { title = "Étude de cas " + interest, kind = "case-study", journeyStage = "decision", url = AssetUrl, interest });
+        var byStage = await TandemApi.GetJsonAsync(host.Http, "/api/content/assets?journeyStage=decision&kind=case-study&pageSize=500");
+        Assert.All(byStage["items"]!.AsArray(), a => Assert.Equal(("decision", "case-study"), (a!.Str("journeyStage"), a!.Str("kind"))));
+        var listed = byStage["items"]!.AsArray().Single(a => a!.Str("id") == decision)!;
+        Assert.Equal((interest, 0L), (listed.Str("interest"), listed["downloads"]!.GetValue<long>()));
+        Assert.DoesNotContain((await TandemApi.GetJsonAsync(host.Http, "/api/content/assets?journeyStage=awareness&pageSize=500"))["items"]!.AsArray(),
+            a => a!.Str("id") == decision);
+        using (var edited = await host.Http.PutAsJsonAsync($"/api/content/assets/{decision}",
+                   new { title = "Le comparatif " + interest, kind = "whitepaper", journeyStage = "consideration", url = AssetUrl, interest }))
+            Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        var asset = await TandemApi.GetJsonAsync(host.Http, $"/api/content/assets/{decision}");
+        Assert.Equal(("whitepaper", "consideration"), (asset.Str("kind"), asset.Str("journeyStage")));
+        using (var bad = await host.Http.PutAsJsonAsync($"/api/content/assets/{decision}",
+                   new { title = "X", kind = "poster", journeyStage = "later", url = "javascript:alert(1)", interest = "Not A Slug" }))
+            Assert.Superset(new HashSet<string> { "kind", "journeyStage", "url", "interest" },
+                (await TandemApi.AssertProblemAsync(bad, HttpStatusCode.BadRequest, "validation"))["errors"]!.AsObject().Select(e => e.Key).ToHashSet());
+        Assert.Equal("whitepaper", (await TandemApi.GetJsonAsync(host.Http, $"/api/content/assets/{decision}")).Str("kind"));
+        host.AssertNoErrorsLogged();
+    }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
     public async Task A_bot_that_fills_the_honeypot_gets_the_normal_answer_and_nothing_is_stored(Provider provider)
     {
         var (store, host) = await hosts.GetAsync(provider);

@@ -388,6 +388,39 @@ public sealed class LeadsInboundTests(SharedHosts hosts) : IClassFixture<SharedH
         Assert.Equal(200, json["pageSize"]!.GetValue<int>());
     }
 
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task The_list_total_is_exact_up_to_10000_then_capped_and_search_is_a_prefix_on_indexed_columns(Provider provider)
+    {
+        var (_, host, _) = await hosts.GetAsync(provider);
+        var tag = "cap" + Guid.NewGuid().ToString("N")[..8];
+        const int rows = 10_060;
+        var csv = new System.Text.StringBuilder("email;prénom;nom;société\n");
+        for (var i = 0; i < rows; i++) csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{tag}.{i}@exemple.fr;Inès;Lefèvre{tag};Watt {tag}\n");
+        var import = await ImportAsync(host, System.Text.Encoding.UTF8.GetBytes(csv.ToString()), "cap.csv");
+        Assert.Equal(rows, import["created"]!.GetValue<int>());
+
+        // More than 10,000 match: the count stops there and says so (the inbox shows "10,000+").
+        var capped = await TandemApi.GetJsonAsync(host.Http, $"/api/leads?q={tag}&pageSize=50");
+        Assert.Equal((10_000, true), (capped["total"]!.GetValue<int>(), capped["totalCapped"]!.GetValue<bool>()));
+        Assert.Equal(50, capped["items"]!.AsArray().Count);
+        // A page past the cap is counted to its end, so a client paging on never sees a total below its position.
+        var deep = await TandemApi.GetJsonAsync(host.Http, $"/api/leads?q={tag}&page=202&pageSize=50");
+        Assert.Equal((rows, false, 10), (deep["total"]!.GetValue<int>(), deep["totalCapped"]!.GetValue<bool>(), deep["items"]!.AsArray().Count));
+        // Fewer than 10,000: exact. The email prefix "{tag}.1" is rows 1, 10–19, 100–199, 1000–1999 and 10000–10059.
+        var exact = await TandemApi.GetJsonAsync(host.Http, $"/api/leads?q={tag}.1&pageSize=200");
+        Assert.Equal((1 + 10 + 100 + 1000 + 60, false), (exact["total"]!.GetValue<int>(), exact["totalCapped"]!.GetValue<bool>()));
+        // The other indexed prefixes: last name (accents folded), first name with last name, company.
+        foreach (var q in new[] { $"lefevre{tag}", $"LEFÈVRE{tag} inès", $"ines lefevre{tag}", $"Watt {tag}" })
+        {
+            var found = await TandemApi.GetJsonAsync(host.Http, $"/api/leads?q={Uri.EscapeDataString(q)}&pageSize=1");
+            Assert.True(found["total"]!.GetValue<int>() == 10_000 && found["totalCapped"]!.GetValue<bool>(), $"q={q}: {found["total"]}");
+        }
+        // A word in the middle of a name is not a prefix: nothing (the search is indexed, not a scan).
+        Assert.Equal(0, (await TandemApi.GetJsonAsync(host.Http, $"/api/leads?q=efevre{tag}"))["total"]!.GetValue<int>());
+    }
+
     private static async Task<JsonNode> ImportAsync(HostProcess host, byte[] bytes, string name)
     {
         using var file = new ByteArrayContent(bytes);

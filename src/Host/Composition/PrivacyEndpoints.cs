@@ -44,7 +44,12 @@ internal static class PrivacyEndpoints
     }
 
     private static async Task<Ok<SubjectExport>> ExportAsync(ISender sender, PlatformDbContext platform, HttpContext http, TimeProvider clock,
-        CancellationToken ct, string? email = null, string? phone = null)
+        CancellationToken ct, string? email = null, string? phone = null) =>
+        TypedResults.Ok(await ExportCoreAsync(sender, platform, clock, email, phone, By(http), ct));
+
+    /// <summary>The export of one person from every module, recorded in the audit log (the API and the web app's admin page).</summary>
+    internal static async Task<SubjectExport> ExportCoreAsync(ISender sender, PlatformDbContext platform, TimeProvider clock, string? email, string? phone,
+        string? by, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(email) && string.IsNullOrWhiteSpace(phone)) throw ValidationFailedException.For("email", "Give email or phone.");
         new ValidationErrors().SingleLine("email", email, Limits.Email).SingleLine("phone", phone, Limits.Phone).ThrowIfAny();
@@ -56,16 +61,22 @@ internal static class PrivacyEndpoints
         var prospectIds = prospects?.Prospects.Select(p => p.Id).ToList() ?? [];
         var outreach = await Try(() => sender.Send(new ExportOutreachPersonalData(leadIds, prospectIds, leads.Emails, leads.Phones), ct), "outreach", unavailable);
         var now = clock.GetUtcNow();
-        await RecordAsync(platform, PrivacyAuditKinds.Exported, SubjectOf(email, phone), $"Export of {leadIds.Count} leads.", By(http), now, ct);
-        return TypedResults.Ok(new SubjectExport(now, leads.Emails, leads.Phones, leads.Erased, leads, content, prospects, outreach, unavailable));
+        await RecordAsync(platform, PrivacyAuditKinds.Exported, SubjectOf(email, phone), $"Export of {leadIds.Count} leads.", by, now, ct);
+        return new SubjectExport(now, leads.Emails, leads.Phones, leads.Erased, leads, content, prospects, outreach, unavailable);
     }
 
     private static async Task<Accepted<ErasureResult>> EraseAsync(HttpRequest request, ISender sender, PlatformDbContext platform, TimeProvider clock,
         CancellationToken ct)
     {
         var (emails, phones) = await ReadIdentifiersAsync(request, ct);
+        return TypedResults.Accepted((string?)null, await EraseCoreAsync(sender, platform, clock, emails, phones, By(request.HttpContext), ct));
+    }
+
+    /// <summary>An erasure in every module, recorded in the audit log as requested and completed (the API and the web app's admin page).</summary>
+    internal static async Task<ErasureResult> EraseCoreAsync(ISender sender, PlatformDbContext platform, TimeProvider clock, List<string> emails, List<string> phones,
+        string? by, CancellationToken ct)
+    {
         var requestId = Ids.New();
-        var by = By(request.HttpContext);
         var subject = emails.Count + phones.Count == 1 ? SubjectOf(emails.FirstOrDefault(), phones.FirstOrDefault()) : $"request:{requestId}";
         await RecordAsync(platform, PrivacyAuditKinds.ErasureRequested, subject, $"Erasure {requestId} of {emails.Count + phones.Count} identifiers.", by,
             clock.GetUtcNow(), ct);
@@ -73,7 +84,7 @@ internal static class PrivacyEndpoints
         var done = clock.GetUtcNow();
         await RecordAsync(platform, PrivacyAuditKinds.ErasureCompleted, subject,
             $"Erasure {requestId}: {erased.Describe()}", by, done, ct);
-        return TypedResults.Accepted((string?)null, new ErasureResult(requestId, "completed", emails.Count + phones.Count, erased.Leads, erased.Prospects, done));
+        return new ErasureResult(requestId, "completed", emails.Count + phones.Count, erased.Leads, erased.Prospects, done);
     }
 
     private static async Task<Ok<SuppressionsAdded>> SuppressAsync(SuppressionBody body, ISender sender, HttpContext http, CancellationToken ct)
@@ -97,7 +108,12 @@ internal static class PrivacyEndpoints
     }
 
     private static async Task<Ok<AuditPage>> AuditAsync(PlatformDbContext platform, CancellationToken ct, DateTimeOffset? from = null, DateTimeOffset? to = null,
-        string? kind = null, int? page = null, int? pageSize = null)
+        string? kind = null, int? page = null, int? pageSize = null) =>
+        TypedResults.Ok(await AuditCoreAsync(platform, from, to, kind, page, pageSize, ct));
+
+    /// <summary>A page of the audit log, newest first (the API and the web app's admin page).</summary>
+    internal static async Task<AuditPage> AuditCoreAsync(PlatformDbContext platform, DateTimeOffset? from, DateTimeOffset? to, string? kind, int? page, int? pageSize,
+        CancellationToken ct)
     {
         if (kind is not null && !PrivacyAuditKinds.All.Contains(kind)) throw ValidationFailedException.For("kind", "One of: " + string.Join(", ", PrivacyAuditKinds.All) + ".");
         var (p, size) = (Math.Max(1, page ?? 1), Math.Clamp(pageSize ?? 100, 1, 1000));
@@ -108,10 +124,10 @@ internal static class PrivacyEndpoints
         var total = await query.CountAsync(ct);
         var items = await query.OrderByDescending(a => a.Id).Skip((p - 1) * size).Take(size)
             .Select(a => new AuditItem(a.Kind, a.Subject, a.Detail, a.By, a.Module, a.At)).ToListAsync(ct);
-        return TypedResults.Ok(new AuditPage(items, total, p, size));
+        return new AuditPage(items, total, p, size);
     }
 
-    private static List<string> Listed(string? value) => string.IsNullOrWhiteSpace(value) ? [] : [value.Trim()];
+    internal static List<string> Listed(string? value) => string.IsNullOrWhiteSpace(value) ? [] : [value.Trim()];
 
     /// <summary>How the audit names a person: the hash of the identifier, never the identifier.</summary>
     private static string SubjectOf(string? email, string? phone) =>

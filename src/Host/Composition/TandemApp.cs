@@ -167,6 +167,11 @@ public static class TandemApp
         // The web app (src/Web): people sign in with a cookie; /api keeps its API keys (docs/ui.md).
         services.AddTandemWeb(configuration, ApiKeyAuthenticationHandler.SchemeName);
         services.AddSingleton<Tandem.Web.Platform.IPlatformStatus, WebPlatformStatus>();
+        services.AddSingleton<WebAdministration>();
+        services.AddSingleton<Tandem.Web.Platform.IApiKeyAdministration>(sp => sp.GetRequiredService<WebAdministration>());
+        services.AddSingleton<Tandem.Web.Platform.IComplianceSettingsView>(sp => sp.GetRequiredService<WebAdministration>());
+        services.AddSingleton<Tandem.Web.Platform.IDataSubjectRequests>(sp => sp.GetRequiredService<WebAdministration>());
+        services.AddSingleton<Tandem.Web.Platform.IAuditLog>(sp => sp.GetRequiredService<WebAdministration>());
         services.AddRateLimiter(o =>
         {
             var permits = configuration.GetValue("Tandem:RateLimits:Public:PermitLimit", 60);

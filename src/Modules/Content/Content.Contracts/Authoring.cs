@@ -144,3 +144,28 @@ public sealed record SubmissionDetails(
 
 /// <summary>A consent box as a visitor saw it: its purpose, the exact text, and whether it was ticked.</summary>
 public sealed record ConsentShown(string Purpose, string Text, bool Granted);
+
+/// <summary>Campaigns, newest first, optionally on one channel (<see cref="CampaignChannels"/>).</summary>
+/// <param name="Page">1-based page.</param>
+/// <param name="PageSize">1 to 500.</param>
+/// <param name="Channel">Only campaigns on this channel.</param>
+public sealed record ListCampaigns(int Page = 1, int PageSize = 50, string? Channel = null) : IQuery<CampaignPage>;
+
+/// <summary>A page of campaigns and how many match in all.</summary>
+public sealed record CampaignPage(IReadOnlyList<CampaignDetails> Items, int Total, int Page, int PageSize);
+
+/// <summary>Replace a campaign's name, channel, cost and dates (same rules as <see cref="CreateCampaign"/>).</summary>
+public sealed record UpdateCampaign(string Id, string Name, string Channel, Money? Cost, DateOnly? StartsOn, DateOnly? EndsOn) : ICommand<CampaignDetails>;
+
+/// <summary>Gated content assets, newest first, optionally for one journey stage (<see cref="JourneyStages"/>) or kind (<see cref="AssetKinds"/>).</summary>
+/// <param name="Page">1-based page.</param>
+/// <param name="PageSize">1 to 500.</param>
+/// <param name="JourneyStage">Only assets aimed at this stage.</param>
+/// <param name="Kind">Only assets of this kind.</param>
+public sealed record ListAssets(int Page = 1, int PageSize = 50, string? JourneyStage = null, string? Kind = null) : IQuery<AssetPage>;
+
+/// <summary>A page of assets (each with its download count) and how many match in all.</summary>
+public sealed record AssetPage(IReadOnlyList<AssetDetails> Items, int Total, int Page, int PageSize);
+
+/// <summary>Replace an asset's title, kind, journey stage, URL and interest (same rules as <see cref="CreateAsset"/>).</summary>
+public sealed record UpdateAsset(string Id, string Title, string Kind, string JourneyStage, string? Url, string? Interest = null) : ICommand<AssetDetails>;

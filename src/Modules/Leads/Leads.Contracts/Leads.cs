@@ -56,7 +56,11 @@ public sealed record GetLead(string Id) : IQuery<LeadDetails>;
 /// <summary>The lead a source reference (e.g. a form submission id) was captured into, or null when none yet.</summary>
 public sealed record FindLeadBySource(string Reference) : IQuery<string?>;
 
-/// <summary>Search leads; email and phone are normalised before matching; every filter is optional.</summary>
+/// <summary>
+/// Search leads; email and phone are normalised before matching; every filter is optional. <c>Query</c> matches, ignoring
+/// accents and case, the start of the first name (or "first last"), of the last name (or "last first"), of the company or
+/// of the email address — on indexed columns, newest leads last (by id).
+/// </summary>
 public sealed record ListLeads(
     string? Email, string? Phone, string? Status, string? Query, int Page = 1, int PageSize = 50,
     string? Kind = null, string? Channel = null, string? CampaignId = null, string? Stage = null) : IQuery<LeadPage>;
@@ -138,7 +142,20 @@ public sealed record LeadSourceRecord(string Channel, string? CampaignId, string
 public sealed record LeadConsentRecord(string Purpose, bool Granted, string? Text, DateTimeOffset At, string? Proof = null, string? Channel = null, string? Kind = null);
 
 /// <summary>A page of leads.</summary>
-public sealed record LeadPage(IReadOnlyList<LeadDetails> Items, int Total, int Page, int PageSize);
+/// <param name="Items">The leads of the page.</param>
+/// <param name="Total">How many leads match: exact up to <see cref="ListLeadsLimits.ExactTotal"/> (or to the end of the page asked
+/// for, when further); beyond, counting stops there and <paramref name="TotalCapped"/> is true (show it as "10,000+").</param>
+/// <param name="Page">The page (1-based).</param>
+/// <param name="PageSize">Its size.</param>
+/// <param name="TotalCapped">True when more leads than <paramref name="Total"/> match (the count stopped there).</param>
+public sealed record LeadPage(IReadOnlyList<LeadDetails> Items, int Total, int Page, int PageSize, bool TotalCapped = false);
+
+/// <summary>The bounds of <see cref="ListLeads"/>.</summary>
+public static class ListLeadsLimits
+{
+    /// <summary>Up to this many matches, <see cref="LeadPage.Total"/> is exact; beyond, it is capped (a count over a million rows is not a list's job).</summary>
+    public const int ExactTotal = 10_000;
+}
 
 /// <summary>What makes a lead an MQL.</summary>
 /// <param name="Threshold">Score at or above which a lead is an MQL.</param>

@@ -40,6 +40,8 @@ internal sealed class Lead
     public DateTimeOffset? CallbackRequestedAt { get; set; }
     /// <summary>Names, company and email folded for search (lower case, no accents); kept up to date on every save.</summary>
     public string? SearchText { get; set; }
+    /// <summary>Last name then first name, folded like <see cref="SearchText"/>: the indexed key of a last-name prefix search.</summary>
+    public string? NameKey { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
     public List<LeadSourceEntry> Sources { get; init; } = [];
@@ -213,6 +215,7 @@ internal class LeadsDbContext(DbContextOptions options) : ModuleDbContext(option
             if (entry.State is EntityState.Added or EntityState.Modified)
             {
                 entry.Entity.SearchText = LeadSearch.TextOf(entry.Entity);
+                entry.Entity.NameKey = LeadSearch.NameKeyOf(entry.Entity);
                 entry.Entity.CompanyKey = Normalisation.ContactNormalizer.CompanyKey(entry.Entity.Company);
             }
     }
@@ -227,8 +230,14 @@ internal class LeadsDbContext(DbContextOptions options) : ModuleDbContext(option
             b.HasIndex(x => x.Phone).IsUnique();
             b.HasIndex(x => x.LinkedInUrl).IsUnique();
             b.Property(x => x.LinkedInUrl).HasMaxLength(Capture.LinkedInProfiles.MaxLength);
-            b.HasIndex(x => x.Status);
-            b.HasIndex(x => x.CompanyKey);
+            // (Status, Id): a status filter reads its first page in id order from the index, without sorting every match.
+            b.HasIndex(x => new { x.Status, x.Id });
+            // Prefix search (ListLeads): first name first, last name first, company key and email are each an indexed range,
+            // each index carrying the id, so that a search's matches are ordered by id from the indexes alone.
+            b.HasIndex(x => new { x.SearchText, x.Id });
+            b.HasIndex(x => new { x.NameKey, x.Id });
+            b.HasIndex(x => new { x.CompanyKey, x.Id });
+            b.HasIndex(x => new { x.Email, x.Id });
             b.HasIndex(x => x.PostalCode);
             b.HasIndex(x => x.CreatedAt);
             b.HasIndex(x => x.QualifiedAt);

@@ -350,10 +350,10 @@ internal sealed class ImportWrites(LeadsDbContext db)
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         string[] leadColumns = ["Id", "Email", "Phone", "PhoneAsTyped", "FirstName", "LastName", "Company", "CompanyKey", "JobTitle", "PostalCode",
-            "Kind", "Status", "Score", "JourneyStage", "Channel", "CampaignId", "SearchText", "CreatedAt", "UpdatedAt"];
+            "Kind", "Status", "Score", "JourneyStage", "Channel", "CampaignId", "SearchText", "NameKey", "CreatedAt", "UpdatedAt"];
         using var insertLead = new BulkCommand(connection, transaction,
             $"INSERT INTO {Table<Lead>()} ({Columns(leadColumns)}) VALUES ({Parameters(leadColumns)})", leadColumns);
-        string[] updateColumns = ["Email", "Phone", "PhoneAsTyped", "FirstName", "LastName", "Company", "CompanyKey", "JobTitle", "PostalCode", "Kind", "SearchText", "UpdatedAt"];
+        string[] updateColumns = ["Email", "Phone", "PhoneAsTyped", "FirstName", "LastName", "Company", "CompanyKey", "JobTitle", "PostalCode", "Kind", "SearchText", "NameKey", "UpdatedAt"];
         using var updateLead = new BulkCommand(connection, transaction,
             $"UPDATE {Table<Lead>()} SET {string.Join(", ", updateColumns.Select(c => $"\"{c}\" = @{c}"))} WHERE \"Id\" = @Id", [.. updateColumns, "Id"]);
         string[] sourceColumns = ["LeadId", "Channel", "Detail", "Reference", "At", "MergeId"];
@@ -371,12 +371,13 @@ internal sealed class ImportWrites(LeadsDbContext db)
             var l = pending.Lead;
             var search = LeadSearch.TextOf(l);
             var companyKey = ContactNormalizer.CompanyKey(l.Company);
+            var nameKey = LeadSearch.NameKeyOf(l);
             if (pending.IsNew)
                 await insertLead.RunAsync([l.Id, l.Email, l.Phone, l.PhoneAsTyped, l.FirstName, l.LastName, l.Company, companyKey, l.JobTitle, l.PostalCode,
-                    l.Kind, l.Status, l.Score, l.JourneyStage, l.Channel, l.CampaignId, search, Time(l.CreatedAt), Time(l.UpdatedAt)], ct);
+                    l.Kind, l.Status, l.Score, l.JourneyStage, l.Channel, l.CampaignId, search, nameKey, Time(l.CreatedAt), Time(l.UpdatedAt)], ct);
             else
                 await updateLead.RunAsync([l.Email, l.Phone, l.PhoneAsTyped, l.FirstName, l.LastName, l.Company, companyKey, l.JobTitle, l.PostalCode,
-                    l.Kind, search, Time(l.UpdatedAt), l.Id], ct);
+                    l.Kind, search, nameKey, Time(l.UpdatedAt), l.Id], ct);
         }
         await insertLead.FlushAsync(ct);
         await updateLead.FlushAsync(ct);

@@ -33,13 +33,29 @@ internal static class LeadSearch
     /// <summary>What a lead is found by: first name, last name, company and email, folded, separated by spaces.</summary>
     public static string TextOf(Lead lead) => Fold(string.Join(' ', lead.FirstName ?? "", lead.LastName ?? "", lead.Company ?? "", lead.Email ?? ""));
 
+    /// <summary>Last name then first name, folded: what a last-name prefix search looks up ("Dupré Élodie" → "dupre elodie"); null without names.</summary>
+    public static string? NameKeyOf(Lead lead) =>
+        string.Join(' ', lead.LastName ?? "", lead.FirstName ?? "").Trim() is { Length: > 0 } name ? Fold(name) : null;
+
+    /// <summary>The end (excluded) of the range of keys that start with <paramref name="prefix"/> (ordinal order: its last character plus one).</summary>
+    public static string PrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
+
     /// <summary>
     /// Fills <see cref="Lead.SearchText"/> of leads stored before it existed, in SQL on both providers: the same text
     /// as <see cref="TextOf"/> for the accented letters of French and its neighbours (what older rows can hold).
     /// </summary>
-    public static string BackfillSql(string table)
+    public static string BackfillSql(string table) =>
+        $"UPDATE {table} SET \"SearchText\" = {FoldSql("coalesce(\"FirstName\", '') || ' ' || coalesce(\"LastName\", '') || ' ' || coalesce(\"Company\", '') || ' ' || coalesce(\"Email\", '')")};";
+
+    /// <summary>Fills <see cref="Lead.NameKey"/> of leads stored before it existed, in SQL on both providers (as <see cref="NameKeyOf"/>).</summary>
+    public static string BackfillNameKeySql(string table) =>
+        $"UPDATE {table} SET \"NameKey\" = nullif({FoldSql("trim(coalesce(\"LastName\", '') || ' ' || coalesce(\"FirstName\", ''))")}, '') " +
+        "WHERE \"LastName\" IS NOT NULL OR \"FirstName\" IS NOT NULL;";
+
+    /// <summary>An SQL expression folding <paramref name="text"/>: lower case, the accented letters of French and its neighbours replaced.</summary>
+    private static string FoldSql(string text)
     {
-        var expression = "lower(coalesce(\"FirstName\", '') || ' ' || coalesce(\"LastName\", '') || ' ' || coalesce(\"Company\", '') || ' ' || coalesce(\"Email\", ''))";
+        var expression = $"lower({text})";
         foreach (var (from, to) in new[]
         {
             ("àáâãäåÀÁÂÃÄÅ", "a"), ("çÇ", "c"), ("èéêëÈÉÊË", "e"), ("ìíîïÌÍÎÏ", "i"), ("ñÑ", "n"), ("òóôõöøÒÓÔÕÖØ", "o"),
@@ -47,6 +63,6 @@ internal static class LeadSearch
         })
             foreach (var letter in from)
                 expression = $"replace({expression}, '{letter}', '{to}')";
-        return $"UPDATE {table} SET \"SearchText\" = {expression};";
+        return expression;
     }
 }

@@ -83,6 +83,9 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<string>("NameKey")
+                        .HasColumnType("text");
+
                     b.Property<string>("Phone")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
@@ -119,8 +122,6 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CompanyKey");
-
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("CustomerAt");
@@ -140,7 +141,15 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
 
                     b.HasIndex("RejectedAt");
 
-                    b.HasIndex("Status");
+                    b.HasIndex("CompanyKey", "Id");
+
+                    b.HasIndex("Email", "Id");
+
+                    b.HasIndex("NameKey", "Id");
+
+                    b.HasIndex("SearchText", "Id");
+
+                    b.HasIndex("Status", "Id");
 
                     b.ToTable("Leads", "leads");
                 });

@@ -77,6 +77,9 @@ namespace Tandem.Modules.Leads.Data.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NameKey")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Phone")
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
@@ -113,8 +116,6 @@ namespace Tandem.Modules.Leads.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CompanyKey");
-
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("CustomerAt");
@@ -134,7 +135,15 @@ namespace Tandem.Modules.Leads.Data.Migrations.Sqlite
 
                     b.HasIndex("RejectedAt");
 
-                    b.HasIndex("Status");
+                    b.HasIndex("CompanyKey", "Id");
+
+                    b.HasIndex("Email", "Id");
+
+                    b.HasIndex("NameKey", "Id");
+
+                    b.HasIndex("SearchText", "Id");
+
+                    b.HasIndex("Status", "Id");
 
                     b.ToTable("Leads");
                 });
