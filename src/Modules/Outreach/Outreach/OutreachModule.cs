@@ -43,6 +43,8 @@ public static class OutreachModuleRegistration
     {
         services.AddSingleton<ChannelDirectory>();
         services.AddSingleton(SchedulerOptions.From(configuration));
+        // The reps' mailboxes: sender address, daily cap and send window (docs/outbound.md, "Mailboxes").
+        services.AddSingleton(Mailboxes.From(configuration));
         services.AddSingleton<SchedulerSignal>();
         services.AddSingleton<SchedulerGate>();
         services.AddSingleton<SequenceCache>();

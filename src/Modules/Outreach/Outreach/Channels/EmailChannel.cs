@@ -19,7 +19,9 @@ internal sealed class EmailChannel(IConfiguration configuration, ChannelDirector
         ? configured.ToLowerInvariant()
         : directory.Channels.Contains("email") ? "plugin" : "record";
 
-    public async Task<ChannelSendReceipt> SendAsync(string messageId, string recipient, string? subject, string? body, CancellationToken cancellationToken)
+    /// <summary>Sends one email; <paramref name="from"/> and <paramref name="fromDisplayName"/> name the owner's mailbox (null: the channel's default).</summary>
+    public async Task<ChannelSendReceipt> SendAsync(string messageId, string recipient, string? subject, string? body, CancellationToken cancellationToken,
+        string? from = null, string? fromDisplayName = null)
     {
         // Every email carries the recipient's own one-click unsubscribe link (docs/compliance.md, "Unsubscribe").
         var unsubscribe = unsubscribeLinks.For(messageId);
@@ -29,7 +31,8 @@ internal sealed class EmailChannel(IConfiguration configuration, ChannelDirector
             case "noop":
                 return new ChannelSendReceipt(ChannelSendOutcomes.Sent, "noop:" + messageId, null);
             case "plugin":
-                return await sender.Send(new SendThroughChannel("email", messageId, recipient, subject, body, UnsubscribeUrl: unsubscribe), cancellationToken);
+                return await sender.Send(new SendThroughChannel("email", messageId, recipient, subject, body, From: from,
+                    FromDisplayName: fromDisplayName, UnsubscribeUrl: unsubscribe), cancellationToken);
             default:
                 await RecordAsync(messageId, recipient, subject, body, unsubscribe, cancellationToken);
                 return new ChannelSendReceipt(ChannelSendOutcomes.Sent, "record:" + messageId, null);

@@ -77,7 +77,7 @@ internal static class BookingPage
     }
 
     private static async Task<IResult> Book(string owner, HttpRequest request, BookingSettingsReader reader, SlotFinder finder, BookingLinks links,
-        OutreachDbContext db, EmailChannel email, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
+        OutreachDbContext db, EmailChannel email, Mailboxes mailboxes, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
     {
         if (await reader.ForAsync(owner, ct) is not { } settings) return NoPage();
         var form = request.HasFormContentType ? await request.ReadFormAsync(ct) : FormCollection.Empty;
@@ -133,7 +133,8 @@ internal static class BookingPage
             try
             {
                 await email.SendAsync("meeting-" + meeting.Id, to, "Rendez-vous confirmé / Meeting confirmed",
-                    $"Votre rendez-vous / Your meeting: {when}, {settings.MeetingMinutes} min.\nInvitation (.ics): {invitation}", ct);
+                    $"Votre rendez-vous / Your meeting: {when}, {settings.MeetingMinutes} min.\nInvitation (.ics): {invitation}", ct,
+                    mailboxes.For(settings.Owner).Address ?? settings.Email, mailboxes.For(settings.Owner).DisplayName ?? settings.DisplayName);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

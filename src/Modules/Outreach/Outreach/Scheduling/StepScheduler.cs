@@ -120,7 +120,7 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
         return await db.Steps.FromSqlRaw(sql, _instance, until, now, options.BatchSize).AsNoTracking().ToListAsync(cancellationToken);
     }
 
-    private sealed record Send(ScheduledStep Step, string Recipient, string? Subject, string? Body)
+    private sealed record Send(ScheduledStep Step, string Recipient, string? Subject, string? Body, string? From, string? FromDisplayName)
     {
         public Contracts.ChannelSendReceipt? Receipt { get; set; }
     }
@@ -130,6 +130,9 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
         var sequences = services.GetRequiredService<SequenceCache>();
         var policy = services.GetRequiredService<IContactPolicy>();
         var renderer = services.GetRequiredService<TemplateRenderer>();
+        var mailboxes = services.GetRequiredService<Mailboxes>();
+        // Emails sent today per owner (counted once per batch, then by this batch's own sends), for the daily caps.
+        var sentToday = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var flow = new StepFlow(db);
         var enrollmentIds = claimed.Select(s => s.EnrollmentId).Distinct().ToList();
         var enrollments = await db.Enrollments.Where(e => enrollmentIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
@@ -181,8 +184,16 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
             }
             if (step.Kind == StepKinds.Email)
             {
+                // The owner's mailbox: its send window and daily cap defer the step (not fail it) to its next slot, with the reason.
+                var mailbox = mailboxes.For(enrollment.Owner);
+                if (!mailbox.Unlimited && await MailboxDeferralAsync(db, mailbox, sentToday, now, cancellationToken) is { } deferral)
+                {
+                    step.DueAt = deferral.Until.ToUnixTimeMilliseconds();
+                    step.BlockedReason = deferral.Reason;
+                    continue;
+                }
                 sends.Add(new Send(step, address!, definition.Subject is null ? null : renderer.Render(definition.Subject, contact, enrollment.Owner),
-                    renderer.Render(definition.Body ?? "", contact, enrollment.Owner)));
+                    renderer.Render(definition.Body ?? "", contact, enrollment.Owner), mailbox.Address, mailbox.DisplayName));
                 continue;
             }
             // Calls, LinkedIn and manual steps are done by a person: a task in the owner's day, with the step's id.
@@ -203,7 +214,7 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
                 var channel = scope.ServiceProvider.GetRequiredService<EmailChannel>();
                 try
                 {
-                    send.Receipt = await channel.SendAsync(send.Step.Id, send.Recipient, send.Subject, send.Body, ct);
+                    send.Receipt = await channel.SendAsync(send.Step.Id, send.Recipient, send.Subject, send.Body, ct, send.From, send.FromDisplayName);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
@@ -255,6 +266,38 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
         }
         await db.SaveChangesAsync(cancellationToken);
         LogBatch(logger, claimed.Count, sends.Count);
+    }
+
+    /// <summary>
+    /// Null when the owner's mailbox may send now (and then counts the send against today's cap), else until when and why
+    /// not: outside its send window (deferred to when it opens), or today's cap reached (deferred to the next day it may send).
+    /// The cap counts the owner's <c>sent</c> email touches since local midnight in the mailbox's time zone. Several hosts
+    /// sending at the same moment may together pass a cap by what they had in flight.
+    /// </summary>
+    private static async Task<(DateTimeOffset Until, string Reason)?> MailboxDeferralAsync(OutreachDbContext db, MailboxSettings mailbox,
+        Dictionary<string, int> sentToday, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var who = mailbox.Owner is null ? "the default mailbox" : $"{mailbox.Owner}'s mailbox";
+        var open = mailbox.NextOpen(now);
+        if (open > now)
+            return (open, $"Outside the send window of {who} ({mailbox.Window}, {mailbox.TimeZone.Id}): deferred to {mailbox.Local(open)}.");
+        if (mailbox.DailyCap is not { } cap) return null;
+        var key = mailbox.Owner ?? "";
+        if (!sentToday.TryGetValue(key, out var sent))
+        {
+            var since = mailbox.DayStart(now);
+            sent = await db.Activities.AsNoTracking()
+                .Where(a => a.OccurredAt >= since && a.Channel == StepKinds.Email && a.Kind == "sent" && a.Owner == mailbox.Owner)
+                .CountAsync(cancellationToken);
+        }
+        if (sent >= cap)
+        {
+            sentToday[key] = sent;
+            var next = mailbox.NextDayOpen(now);
+            return (next, $"Daily cap of {cap} email{(cap == 1 ? "" : "s")} reached for {who}: deferred to {mailbox.Local(next)}.");
+        }
+        sentToday[key] = sent + 1;
+        return null;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Scheduler ran {Steps} steps ({Emails} emails)")]
