@@ -300,6 +300,22 @@ public sealed record TemplatePreview(string? Subject, string Body);
 /// </summary>
 public sealed record GetOutboundNumbers(DateTimeOffset From, DateTimeOffset To, string? Owner) : IQuery<OutboundNumbers>;
 
-/// <summary>The outbound numbers.</summary>
+/// <summary>
+/// The outbound numbers, with <paramref name="NoShows"/> (meetings marked no-show in the period) and the same numbers per
+/// owner, per sequence and per step of a sequence (in the breakdowns a rate is null when its divisor is 0).
+/// </summary>
 public sealed record OutboundNumbers(int Prospects, int CallsMade, int EmailsSent, int Replies, double ResponseRate, int MeetingsBooked,
-    int Won, int Lost, double WinRate);
+    int Won, int Lost, double WinRate, int NoShows = 0, IReadOnlyList<OwnerNumbers>? ByOwner = null,
+    IReadOnlyList<SequenceNumbers>? BySequence = null, IReadOnlyList<StepNumbers>? ByStep = null);
+
+/// <summary>One owner's numbers (<paramref name="Owner"/> null: touches and prospects of nobody in particular).</summary>
+public sealed record OwnerNumbers(string? Owner, int Prospects, int CallsMade, int EmailsSent, int Replies, double? ResponseRate, int MeetingsBooked,
+    int NoShows, int Won, int Lost, double? WinRate);
+
+/// <summary>One sequence's numbers: prospects enrolled in the period, the touches its enrolments made, the outcomes credited to it.</summary>
+public sealed record SequenceNumbers(string SequenceId, string SequenceName, int Prospects, int CallsMade, int EmailsSent, int Replies,
+    double? ResponseRate, int MeetingsBooked, int NoShows, int Won, int Lost, double? WinRate);
+
+/// <summary>One step's numbers (<paramref name="Step"/>: its index in the sequence): prospects whose step ran in the period, its touches and outcomes.</summary>
+public sealed record StepNumbers(string SequenceId, int Step, string Kind, int Prospects, int CallsMade, int EmailsSent, int Replies,
+    double? ResponseRate, int MeetingsBooked, int NoShows, int Won, int Lost, double? WinRate);

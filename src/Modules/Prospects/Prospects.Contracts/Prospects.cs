@@ -134,8 +134,18 @@ public sealed record ProspectContact(string ProspectId, string LeadId, string? E
 /// <summary>Prospect counts for the numbers sales lives by: created in [From, To), and won / lost in it.</summary>
 public sealed record GetProspectNumbers(DateTimeOffset From, DateTimeOffset To, string? Owner) : IQuery<ProspectNumbers>;
 
-/// <summary>Prospects created, won and lost in a period.</summary>
-public sealed record ProspectNumbers(int Prospects, int Won, int Lost);
+/// <summary>
+/// Prospects created, won and lost in a period; <paramref name="CreatedByOwner"/> splits the created ones by owner, and
+/// <paramref name="Decided"/> lists the prospects won or lost in it (for the breakdowns per owner, sequence and step).
+/// </summary>
+public sealed record ProspectNumbers(int Prospects, int Won, int Lost, IReadOnlyList<OwnerProspectCount>? CreatedByOwner = null,
+    IReadOnlyList<DecidedProspect>? Decided = null);
+
+/// <summary>How many prospects an owner (null: none) got in a period.</summary>
+public sealed record OwnerProspectCount(string? Owner, int Prospects);
+
+/// <summary>A prospect won or lost in a period (<see cref="ProspectOutcomes"/>), with its owner.</summary>
+public sealed record DecidedProspect(string ProspectId, string? Owner, string Outcome);
 
 /// <summary>
 /// Import a researched outbound list (a CSV of companies and their contacts, already staged by the caller): the people

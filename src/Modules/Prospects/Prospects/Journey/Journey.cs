@@ -127,7 +127,10 @@ internal sealed class ListProspectsHandler(ProspectsDbContext db) : IQueryHandle
     }
 }
 
-/// <summary>Created in the period (by creation time), won and lost in it (by the time the outcome was recorded).</summary>
+/// <summary>
+/// Created in the period (by creation time, per owner), won and lost in it (by the time the outcome was recorded, listed
+/// one by one so that Outreach can credit them to a sequence and a step). Two queries.
+/// </summary>
 internal sealed class GetProspectNumbersHandler(ProspectsDbContext db) : IQueryHandler<GetProspectNumbers, ProspectNumbers>
 {
     public async ValueTask<ProspectNumbers> Handle(GetProspectNumbers query, CancellationToken cancellationToken)
@@ -135,10 +138,13 @@ internal sealed class GetProspectNumbersHandler(ProspectsDbContext db) : IQueryH
         IQueryable<Prospect> all = db.Prospects.AsNoTracking();
         if (query.Owner is not null) all = all.Where(p => p.Owner == query.Owner);
         // Few rows per period; DateTimeOffset comparisons are translated on both providers through the stored form.
-        var created = await all.CountAsync(p => p.CreatedAt >= query.From && p.CreatedAt < query.To, cancellationToken);
-        var won = await all.CountAsync(p => p.Outcome == ProspectOutcomes.Won && p.OutcomeAt >= query.From && p.OutcomeAt < query.To, cancellationToken);
-        var lost = await all.CountAsync(p => p.Outcome == ProspectOutcomes.Lost && p.OutcomeAt >= query.From && p.OutcomeAt < query.To, cancellationToken);
-        return new ProspectNumbers(created, won, lost);
+        var created = await all.Where(p => p.CreatedAt >= query.From && p.CreatedAt < query.To)
+            .GroupBy(p => p.Owner).Select(g => new OwnerProspectCount(g.Key, g.Count())).ToListAsync(cancellationToken);
+        var decided = await all
+            .Where(p => (p.Outcome == ProspectOutcomes.Won || p.Outcome == ProspectOutcomes.Lost) && p.OutcomeAt >= query.From && p.OutcomeAt < query.To)
+            .Select(p => new DecidedProspect(p.Id, p.Owner, p.Outcome)).ToListAsync(cancellationToken);
+        return new ProspectNumbers(created.Sum(c => c.Prospects), decided.Count(d => d.Outcome == ProspectOutcomes.Won),
+            decided.Count(d => d.Outcome == ProspectOutcomes.Lost), created, decided);
     }
 }
 
