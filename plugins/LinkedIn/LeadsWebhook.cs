@@ -22,6 +22,8 @@ internal sealed class LeadsWebhook(LinkedInSettings settings, LeadIntake intake)
     public async ValueTask<WebhookResponse> HandleAsync(WebhookRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // Without the app's secrets nothing can be checked or fetched: say so (LinkedIn shows the answer), never 401.
+        if (settings.LeadGenOff() is { } off) return Unavailable(off);
         var secret = Encoding.UTF8.GetBytes(settings.ClientSecret!);
         if (request.Method == "GET")
         {
@@ -76,6 +78,16 @@ internal sealed class LeadsWebhook(LinkedInSettings settings, LeadIntake intake)
 
     private static WebhookResponse Json(int status, byte[] body) => new() { StatusCode = status, ContentType = "application/json", Body = body };
 
+    private static WebhookResponse Unavailable(string detail) => new()
+    {
+        StatusCode = 503,
+        ContentType = "application/problem+json",
+        Body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["type"] = "https://tandem.dev/problems/plugin-unavailable", ["title"] = "Lead Gen Forms are not configured.", ["status"] = 503, ["detail"] = detail,
+        }),
+    };
+
     private static WebhookResponse Problem(int status, string field, string detail) => new()
     {
         StatusCode = status,
@@ -107,7 +119,7 @@ internal sealed class LeadFormsPolling(LeadSyncApi api, LeadIntake intake, Linke
 
     public async ValueTask<int> PollAsync(CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(settings.SponsoredAccount)) return 0;
+        if (string.IsNullOrEmpty(settings.SponsoredAccount) || settings.LeadGenOff() is not null) return 0;
         var now = time.GetUtcNow();
         var end = now.ToUnixTimeMilliseconds();
         var start = await state.GetAsync("cursor", cancellationToken) is { } cursor && long.TryParse(cursor, out var ms)

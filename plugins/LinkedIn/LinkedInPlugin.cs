@@ -9,6 +9,9 @@ namespace Tandem.Plugins.LinkedIn;
 /// cursor kept in the plugin's state. Answers are mapped by <c>predefinedField</c>, never by label. A member's
 /// <c>Connections.csv</c> export is imported at <c>POST /api/plugins/linkedin/connections</c>. LinkedIn messaging
 /// is never automated: this plugin offers no outbound channel.
+/// Only the Lead Gen Forms part needs the app's secrets (<see cref="LinkedInSettings.ClientSecret"/>,
+/// <see cref="LinkedInSettings.AccessToken"/>): without them the plugin is still active and imports connections, its
+/// health names what Lead Gen lacks, the hook answers 503 saying so, and nothing is polled.
 /// </summary>
 public sealed class LinkedInPlugin : ITandemPlugin
 {
@@ -22,6 +25,7 @@ public sealed class LinkedInPlugin : ITandemPlugin
         services.AddSingleton<ILeadSource, LeadFormsPolling>();
         services.AddSingleton<IWebhookHandler, LeadsWebhook>();
         services.AddSingleton<IApiEndpointHandler, ConnectionsImport>();
+        services.AddSingleton<IPluginHealthCheck, LeadGenHealth>();
     }
 }
 
@@ -49,14 +53,32 @@ public sealed class LinkedInSettings : IPluginSettings
     /// <summary>The lead kind given to form leads (LinkedIn audiences are professionals).</summary>
     public string Kind { get; set; } = "professional";
 
-    /// <inheritdoc />
-    public IEnumerable<string> Validate()
+    /// <summary>What Lead Gen Forms (the hook and the polling) lack; empty: they can run. The connections import needs none of it.</summary>
+    public IEnumerable<string> LeadGenProblems()
     {
         if (string.IsNullOrWhiteSpace(ClientSecret)) yield return "ClientSecret is required (the LinkedIn app's client secret; it signs lead notifications).";
         if (string.IsNullOrWhiteSpace(AccessToken)) yield return "AccessToken is required (an access token with lead sync access, to fetch form responses).";
+    }
+
+    /// <summary>The reason Lead Gen Forms are off, or null when they are configured.</summary>
+    public string? LeadGenOff() => LeadGenProblems().ToList() is { Count: > 0 } problems ? "Lead Gen Forms are off: " + string.Join(" ", problems) : null;
+
+    /// <inheritdoc />
+    /// <remarks>Only what would break the whole plugin: the Lead Gen secrets are checked by <see cref="LeadGenProblems"/>.</remarks>
+    public IEnumerable<string> Validate()
+    {
         if (ApiBaseUrl is not { IsAbsoluteUri: true } || ApiBaseUrl.Scheme is not ("http" or "https")) yield return "ApiBaseUrl must be an absolute http(s) URL.";
         if (!string.IsNullOrEmpty(SponsoredAccount) && !SponsoredAccount.All(char.IsAsciiDigit)) yield return "SponsoredAccount must be the account's number.";
         if (PollMinutes is < 1 or > 1440) yield return "PollMinutes must be between 1 and 1440.";
         if (Kind is not ("professional" or "consumer")) yield return "Kind must be professional or consumer.";
     }
+}
+
+/// <summary>Lead Gen Forms' configuration as the plugin's health: unhealthy, naming the missing settings, while they are off.</summary>
+internal sealed class LeadGenHealth(LinkedInSettings settings) : IPluginHealthCheck
+{
+    public ValueTask<PluginHealth> CheckAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult(settings.LeadGenOff() is { } off
+            ? new PluginHealth { Healthy = false, Detail = off + " (Connections.csv import works.)" }
+            : new PluginHealth { Healthy = true });
 }

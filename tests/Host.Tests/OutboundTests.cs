@@ -273,5 +273,62 @@ public sealed class OutboundTests(OutboundHosts hosts, ITestOutputHelper output)
         host.AssertNoErrorsLogged();
     }
 
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_linkedin_step_is_a_task_with_the_profile_link_and_a_drafted_message_and_is_never_sent(Provider provider)
+    {
+        var (store, host) = await hosts.GetAsync(provider);
+        var http = host.Http;
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var sequence = await TandemApi.PostCreatedAsync(http, "/api/outreach/sequences", new
+        {
+            name = "Social selling " + run,
+            steps = new object[]
+            {
+                new { kind = "linkedin", waitDays = 0, instructions = "Invitation personnalisée",
+                      body = "Bonjour {{ firstName }}, nous équipons les parkings de {{ company }} en bornes. {{ owner }}" },
+            },
+        });
+        async Task<(string Prospect, string Enrollment)> EnrolAsync(string first, string last, string company, string? linkedInUrl)
+        {
+            var lead = await TandemApi.PostCreatedAsync(http, "/api/leads", new
+            {
+                email = $"{first.ToLowerInvariant()}.{run}@{last.ToLowerInvariant()}-parkings.fr", firstName = first, lastName = last, company,
+                postalCode = "69007", kind = "professional", linkedInUrl, source = new { channel = "outbound" },
+            });
+            var prospect = await TandemApi.PostCreatedAsync(http, "/api/prospects", new { leadId = lead });
+            await Eventually.OutboxesDrainedAsync(store, Downstream);
+            return (prospect, await TandemApi.PostCreatedAsync(http, "/api/outreach/enrollments", new { prospectId = prospect, sequenceId = sequence }));
+        }
+        var ines = await EnrolAsync("Inès", "Garnier", $"Parkings Garnier {run}", $"https://fr.linkedin.com/in/Ines-Garnier-{run}/");
+        var hugo = await EnrolAsync("Hugo", "Morel", $"Morel Transports {run}", null);
+
+        async Task<JsonNode> TaskOfAsync((string Prospect, string Enrollment) who) =>
+            (await Eventually.ValueAsync(() => TandemApi.TasksOfProspectAsync(http, who.Prospect),
+                t => t.Any(x => x!.Str("enrollmentId") == who.Enrollment), Downstream, t => t.ToJsonString()))
+            .Single(x => x!.Str("enrollmentId") == who.Enrollment)!;
+        var inesTask = await TaskOfAsync(ines);
+        Assert.Equal("linkedin", inesTask.Str("kind"));
+        Assert.Equal("alice", inesTask.Str("owner"));
+        Assert.Equal($"https://www.linkedin.com/in/ines-garnier-{run}", inesTask.Str("profileUrl"));
+        Assert.Equal($"Bonjour Inès, nous équipons les parkings de Parkings Garnier {run} en bornes. alice", inesTask.Str("draftMessage"));
+        Assert.Equal("Invitation personnalisée", inesTask.Str("instructions"));
+        // Without a known profile: a people search for the name and company.
+        var hugoTask = await TaskOfAsync(hugo);
+        Assert.Equal("https://www.linkedin.com/search/results/people/?keywords=" + Uri.EscapeDataString($"Hugo Morel Morel Transports {run}"),
+            hugoTask.Str("profileUrl"));
+        Assert.StartsWith("Bonjour Hugo,", hugoTask.Str("draftMessage"));
+
+        // Never sent by Tandem: the step waits for the rep (still due), and is done only when the rep says so.
+        var waiting = await TandemApi.GetJsonAsync(http, $"/api/outreach/enrollments/{ines.Enrollment}");
+        Assert.Equal("due", waiting["steps"]![0]!.Str("status"));
+        using (var done = await http.PostAsJsonAsync($"/api/outreach/tasks/{inesTask.Str("id")}/complete", new { outcome = "done", notes = "Invitation envoyée" }))
+            Assert.True(done.IsSuccessStatusCode, $"complete: {(int)done.StatusCode}");
+        var completed = await TandemApi.GetJsonAsync(http, $"/api/outreach/enrollments/{ines.Enrollment}");
+        Assert.Equal("done", completed["steps"]![0]!.Str("status"));
+        Assert.Equal("completed", completed.Str("status"));
+    }
+
     private const string OutreachDefaultSequence = "default-callback";
 }

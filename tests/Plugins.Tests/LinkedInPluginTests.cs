@@ -90,15 +90,31 @@ public sealed class LinkedInPluginTests
             signature is null ? null : new Dictionary<string, string> { ["X-LI-Signature"] = signature }).CompleteAsync();
 
     [Fact]
-    public async Task Without_its_secrets_the_plugin_is_unconfigured_and_names_them()
+    public async Task Without_the_lead_gen_secrets_the_plugin_is_active_imports_connections_and_its_health_and_hook_name_them()
     {
         using var folder = new PluginFolder().With(Built.LinkedIn);
-        await using var host = PluginHost.Start(folder, leadSink: new RecordingLeadSink());
+        var leads = new RecordingLeadSink();
+        await using var host = PluginHost.Start(folder, leadSink: leads);
 
         var plugin = host.Plugin("linkedin");
-        Assert.Equal(PluginStatus.Unconfigured, plugin.Status);
-        Assert.Contains("ClientSecret is required", plugin.Reason);
-        Assert.Contains("AccessToken is required", plugin.Reason);
+        Assert.Equal(PluginStatus.Active, plugin.Status);
+        // The Connections.csv upload needs no LinkedIn app.
+        var csv = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\nAna,Roux,https://www.linkedin.com/in/ana-roux,,Acme,CEO,07 Dec 2025\n";
+        var answer = await WebhookCalls.Start(host, "linkedin", "connections", csv, "text/csv", endpoint: true).CompleteAsync();
+        Assert.Equal(200, answer.Status);
+        Assert.Equal(1, answer.Json.GetProperty("created").GetInt32() + answer.Json.GetProperty("merged").GetInt32());
+        Assert.Equal("https://www.linkedin.com/in/ana-roux", Assert.Single(leads.Received).Lead.LinkedInUrl);
+        // Lead Gen Forms say why they are off: the health check and the hook (503, never a signature 401), and nothing is fetched.
+        PluginHealth health;
+        await using (var scope = plugin.CreateScope())
+            health = await Assert.Single(scope.ServiceProvider.GetServices<IPluginHealthCheck>()).CheckAsync(CancellationToken.None);
+        Assert.False(health.Healthy);
+        Assert.Contains("ClientSecret is required", health.Detail);
+        Assert.Contains("AccessToken is required", health.Detail);
+        var push = await PostAsync(host, Push("no-secret"), "hmacsha256=00");
+        Assert.Equal(503, push.Status);
+        Assert.Contains("ClientSecret is required", push.Json.GetProperty("detail").GetString());
+        Assert.Single(leads.Received);
     }
 
     [Fact]

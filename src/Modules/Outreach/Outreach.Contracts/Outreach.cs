@@ -8,10 +8,14 @@ public sealed record ListTasks(string? Owner, DateTimeOffset? DueBefore, string?
 /// <summary>A page of open rep tasks, oldest due first; <paramref name="Total"/> counts them all.</summary>
 public sealed record TaskList(IReadOnlyList<RepTask> Items, int Total, int Page, int PageSize);
 
-/// <summary>A task for a rep: what to do, for whom, by when, and the context to do it well.</summary>
+/// <summary>
+/// A task for a rep: what to do, for whom, by when, and the context to do it well. LinkedIn steps add
+/// <paramref name="ProfileUrl"/> (the person's profile, else a LinkedIn people search for name and company) and
+/// <paramref name="DraftMessage"/> (the step's template rendered for the person): the rep sends it by hand, Tandem never does.
+/// </summary>
 public sealed record RepTask(string Id, string Kind, string ProspectId, string EnrollmentId, string? Owner, DateTimeOffset DueAt, string? Instructions,
     double Priority = 0, TaskContact? Who = null, string? WhyNow = null, int FitScore = 0, IReadOnlyList<string>? FitReasons = null,
-    IReadOnlyList<Touch>? LastTouches = null, string? Script = null);
+    IReadOnlyList<Touch>? LastTouches = null, string? Script = null, string? ProfileUrl = null, string? DraftMessage = null);
 
 /// <summary>Who a task is about.</summary>
 public sealed record TaskContact(string? FirstName, string? LastName, string? Company, string? JobTitle, string? Phone, string? Email);

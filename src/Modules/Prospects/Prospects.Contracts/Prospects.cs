@@ -129,7 +129,7 @@ public sealed record GetProspectContact(string ProspectId) : IQuery<ProspectCont
 /// <summary>A prospect's contact card.</summary>
 public sealed record ProspectContact(string ProspectId, string LeadId, string? Email, string? Phone, string? FirstName, string? LastName,
     string? Company, string? JobTitle, string? Owner, int FitScore, IReadOnlyList<string> FitReasons, string? PersonaId, string? PersonaName,
-    string? CallScript, string? TemplateVariant);
+    string? CallScript, string? TemplateVariant, string? LinkedInUrl = null);
 
 /// <summary>Prospect counts for the numbers sales lives by: created in [From, To), and won / lost in it.</summary>
 public sealed record GetProspectNumbers(DateTimeOffset From, DateTimeOffset To, string? Owner) : IQuery<ProspectNumbers>;

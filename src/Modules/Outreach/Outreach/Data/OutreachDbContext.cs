@@ -20,7 +20,8 @@ internal sealed class Sequence
 
 /// <summary>What outreach knows of the person, taken from Prospects at enrolment (steps run without asking other modules).</summary>
 internal sealed record ContactSnapshot(string? LeadId, string? Email, string? Phone, string? FirstName, string? LastName, string? Company, string? JobTitle,
-    int FitScore, List<string> FitReasons, string? PersonaName, string? CallScript, string? TemplateVariant, bool PhoneUnusable = false);
+    int FitScore, List<string> FitReasons, string? PersonaName, string? CallScript, string? TemplateVariant, bool PhoneUnusable = false,
+    string? LinkedInUrl = null);
 
 internal sealed class Enrollment
 {

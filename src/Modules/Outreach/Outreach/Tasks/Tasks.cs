@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Modules.Outreach.Contracts;
 using Tandem.Modules.Outreach.Data;
 using Tandem.Modules.Outreach.Scheduling;
+using Tandem.Modules.Outreach.Templates;
 using Tandem.Modules.Shared.Errors;
 using Tandem.Modules.Shared.Modules;
 
@@ -23,7 +24,8 @@ internal sealed class ListTasksValidator : IValidator<ListTasks>
 /// 2.5) × urgency (1 when due now, up to 2 a week overdue, ½ when not yet due), with who, why now, fit reasons, the last
 /// touches and the persona's script.
 /// </summary>
-internal sealed class ListTasksHandler(OutreachDbContext db, SequenceCache sequences, TimeProvider clock) : IQueryHandler<ListTasks, TaskList>
+internal sealed class ListTasksHandler(OutreachDbContext db, SequenceCache sequences, TemplateRenderer renderer, TimeProvider clock)
+    : IQueryHandler<ListTasks, TaskList>
 {
     private const int MaxQueue = 5000;
     private static readonly string[] Engaged = ["replied", "clicked", "opened"];
@@ -62,16 +64,23 @@ internal sealed class ListTasksHandler(OutreachDbContext db, SequenceCache seque
         foreach (var (t, e, priority) in ranked)
         {
             var c = e?.Contact;
-            string? whyNow = null;
+            string? whyNow = null, profile = null, draft = null;
             if (e is not null)
             {
                 var sequence = await sequences.GetAsync(db, e.SequenceId, cancellationToken);
                 whyNow = $"Step {t.StepIndex + 1} of {sequence.Steps.Count} of \"{sequence.Name}\", due {t.DueAt:yyyy-MM-dd HH:mm} UTC"
                          + (engagement.GetValueOrDefault(t.ProspectId) > 0 ? $"; engaged {engagement[t.ProspectId]} time(s)" : "");
+                // Social selling: the rep opens the profile and sends the drafted message by hand (LinkedIn forbids automation).
+                if (t.Kind == StepKinds.LinkedIn)
+                {
+                    profile = LinkedInLinks.ProfileOrSearch(e.Contact);
+                    if (t.StepIndex < sequence.Steps.Count && sequence.Steps[t.StepIndex].Body is { Length: > 0 } template)
+                        draft = renderer.Render(template, e.Contact, e.Owner);
+                }
             }
             items.Add(new RepTask(t.Id, t.Kind, t.ProspectId, t.EnrollmentId, t.Owner, t.DueAt, t.Instructions, priority,
                 c is null ? null : new TaskContact(c.FirstName, c.LastName, c.Company, c.JobTitle, c.Phone, c.Email), whyNow, c?.FitScore ?? 0,
-                c?.FitReasons ?? [], touches.GetValueOrDefault(t.ProspectId) ?? [], c?.CallScript));
+                c?.FitReasons ?? [], touches.GetValueOrDefault(t.ProspectId) ?? [], c?.CallScript, profile, draft));
         }
         return new TaskList(items, total, query.Page, query.PageSize);
     }
@@ -133,5 +142,16 @@ internal sealed class TaskCompletion(OutreachDbContext db, SequenceCache sequenc
             next = await flow.AdvanceAsync(enrollment, sequence, step, outcome, now, cancellationToken);
         }
         return new TaskCompleted(task.Id, enrollment.Status, enrollment.StopReason, next);
+    }
+}
+
+/// <summary>Where a rep finds the person on LinkedIn: the profile the lead came with, else a people search for name and company.</summary>
+internal static class LinkedInLinks
+{
+    public static string? ProfileOrSearch(ContactSnapshot contact)
+    {
+        if (!string.IsNullOrWhiteSpace(contact.LinkedInUrl)) return contact.LinkedInUrl;
+        var words = string.Join(' ', new[] { contact.FirstName, contact.LastName, contact.Company }.Where(w => !string.IsNullOrWhiteSpace(w)));
+        return words.Length == 0 ? null : "https://www.linkedin.com/search/results/people/?keywords=" + Uri.EscapeDataString(words);
     }
 }

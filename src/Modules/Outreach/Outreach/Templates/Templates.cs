@@ -74,5 +74,6 @@ internal sealed class PreviewTemplateHandler(ISender sender, TemplateRenderer re
 internal static class ContactMapping
 {
     public static ContactSnapshot ToSnapshot(this ProspectContact c) =>
-        new(c.LeadId, c.Email, c.Phone, c.FirstName, c.LastName, c.Company, c.JobTitle, c.FitScore, c.FitReasons.ToList(), c.PersonaName, c.CallScript, c.TemplateVariant);
+        new(c.LeadId, c.Email, c.Phone, c.FirstName, c.LastName, c.Company, c.JobTitle, c.FitScore, c.FitReasons.ToList(), c.PersonaName, c.CallScript, c.TemplateVariant,
+            LinkedInUrl: c.LinkedInUrl);
 }

@@ -98,7 +98,7 @@ internal sealed class GetProspectContactHandler(ProspectsDbContext db, ISender s
         try { lead = await sender.Send(new GetLead(p.LeadId), cancellationToken); }
         catch (NotFoundException) { } // erased or unknown: outreach gets no address and skips channels it cannot reach
         return new ProspectContact(p.Id, p.LeadId, lead?.Email, lead?.Phone, lead?.FirstName, lead?.LastName, lead?.Company, lead?.JobTitle, p.Owner,
-            p.FitScore, p.FitReasons, p.PersonaId, persona?.Name, persona?.CallScript, persona?.TemplateVariant);
+            p.FitScore, p.FitReasons, p.PersonaId, persona?.Name, persona?.CallScript, persona?.TemplateVariant, lead?.LinkedInUrl);
     }
 }
 
