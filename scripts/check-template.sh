@@ -23,8 +23,8 @@ log "packing the contract and the conformance kit into $FEED"
 dotnet pack "$ROOT/src/Plugins.Abstractions" -c Release -o "$FEED" -v q -nologo >&2
 dotnet pack "$ROOT/src/Plugins.Conformance" -c Release -o "$FEED" -v q -nologo >&2
 # The global package cache keeps a package by id and version: drop these two so the fresh packs are used.
-rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/tandem.plugins.abstractions/1.2.0" \
-       "${NUGET_PACKAGES:-$HOME/.nuget/packages}/tandem.plugins.conformance/1.2.0"
+rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/tandem.plugins.abstractions/1.3.0" \
+       "${NUGET_PACKAGES:-$HOME/.nuget/packages}/tandem.plugins.conformance/1.3.0"
 
 log "dotnet new tandem-plugin -n Contoso.Sms --pluginId contoso-sms"
 dotnet new install "$ROOT/templates/tandem-plugin" --debug:custom-hive "$HIVE" >&2

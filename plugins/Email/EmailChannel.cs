@@ -107,7 +107,26 @@ internal sealed class EmailChannel(EmailSettings settings, SmtpSender smtp, IPlu
             mime.Headers.Add("List-Unsubscribe", $"<{unsubscribe.AbsoluteUri}>");
             mime.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
         }
-        mime.Body = new TextPart("plain") { Text = message.Body ?? "" };
+        var text = new TextPart("plain") { Text = message.Body ?? "" };
+        if (message.Attachments.Count == 0)
+        {
+            mime.Body = text;
+            return mime;
+        }
+        // The text first, then each file (a meeting's .ics as text/calendar; method=REQUEST: mail clients offer to add it).
+        var mixed = new Multipart("mixed") { text };
+        foreach (var attachment in message.Attachments)
+        {
+            var type = ContentType.TryParse(attachment.ContentType, out var parsed) ? parsed : new ContentType("application", "octet-stream");
+            mixed.Add(new MimePart(type)
+            {
+                Content = new MimeContent(new MemoryStream(attachment.Content.ToArray())),
+                ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                ContentTransferEncoding = ContentEncoding.Base64,
+                FileName = attachment.FileName,
+            });
+        }
+        mime.Body = mixed;
         return mime;
     }
 

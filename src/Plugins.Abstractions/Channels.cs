@@ -51,6 +51,23 @@ public sealed record OutboundMessage
     /// <summary>Extra protocol headers to send as they are (for example <c>X-Campaign</c>); a channel ignores those it
     /// cannot carry. Never put secrets here. Since 1.1.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+
+    /// <summary>Files sent with the message (an e-mail channel attaches them; for example a meeting's <c>.ics</c>
+    /// invitation as <c>text/calendar</c>); a channel that cannot carry files ignores them. Since 1.3.</summary>
+    public IReadOnlyList<OutboundAttachment> Attachments { get; init; } = [];
+}
+
+/// <summary>A file sent with an <see cref="OutboundMessage"/>. Since 1.3.</summary>
+public sealed record OutboundAttachment
+{
+    /// <summary>The file name the recipient sees (<c>invitation.ics</c>).</summary>
+    public required string FileName { get; init; }
+
+    /// <summary>The media type, with parameters where they matter (<c>text/calendar; method=REQUEST</c>).</summary>
+    public required string ContentType { get; init; }
+
+    /// <summary>The file's bytes.</summary>
+    public required ReadOnlyMemory<byte> Content { get; init; }
 }
 
 /// <summary>What became of an <see cref="OutboundMessage"/>.</summary>

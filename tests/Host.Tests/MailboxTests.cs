@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Net;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using MimeKit;
 using Tandem.Host.Tests.Infrastructure;
 using Tandem.Plugins.Tests.Infrastructure;
 
@@ -8,7 +11,9 @@ namespace Tandem.Host.Tests;
 /// <summary>
 /// The reps' mailboxes (<c>Tandem:Outreach:Mailboxes:{owner}</c>) over HTTP, through the email plugin and a real SMTP
 /// server: a rep's emails go out from his own address and name; past his daily cap the next email step is deferred to
-/// the next day (not failed) with the reason shown; outside a send window it waits for the window to open.
+/// the next day (not failed) with the reason shown; outside a send window it waits for the window to open. The email
+/// carries the rep's booking link (<c>{{ bookingUrl }}</c>); booking through it sends the confirmation with the
+/// <c>.ics</c> invitation attached.
 /// </summary>
 public sealed class MailboxTests(ITestOutputHelper output)
 {
@@ -42,6 +47,8 @@ public sealed class MailboxTests(ITestOutputHelper output)
             "--Tandem:Outreach:Mailboxes:bob:DisplayName=Bob Durand",
             "--Tandem:Outreach:Mailboxes:bob:DailyCap=1",
             "--Tandem:Outreach:Mailboxes:bob:TimeZone=UTC",
+            "--Tandem:Outreach:Booking:Reps:bob:DisplayName=Bob Durand",
+            "--Tandem:Outreach:Booking:Reps:bob:Email=bob.durand@tandem-demo.fr",
             "--Tandem:Outreach:Mailboxes:alice:Address=alice.roux@tandem-demo.fr",
             $"--Tandem:Outreach:Mailboxes:alice:WindowStart={Hm(opensHour)}",
             $"--Tandem:Outreach:Mailboxes:alice:WindowEnd={Hm(opensHour + 1)}",
@@ -53,7 +60,10 @@ public sealed class MailboxTests(ITestOutputHelper output)
         var sequence = await TandemApi.PostCreatedAsync(http, "/api/outreach/sequences", new
         {
             name = "Toiture solaire " + run,
-            steps = new object[] { new { kind = "email", waitDays = 0, subject = "Votre toiture, {{ firstName }}", body = "Bonjour {{ firstName }}" } },
+            steps = new object[]
+            {
+                new { kind = "email", waitDays = 0, subject = "Votre toiture, {{ firstName }}", body = "Bonjour {{ firstName }}, choisissez un créneau : {{ bookingUrl }}" },
+            },
         });
         // Paris (75) is bob's territory, Lyon (69) alice's.
         async Task<(string Address, string Prospect)> ProspectAsync(string first, string postalCode)
@@ -104,5 +114,33 @@ public sealed class MailboxTests(ITestOutputHelper output)
         Assert.Contains("Outside the send window of alice's mailbox", aliceStep.Str("blockedReason"));
         Assert.Equal(opensAt, aliceStep["dueAt"]!.GetValue<DateTimeOffset>());
         Assert.DoesNotContain(smtp.Messages, m => m.To.Mailboxes.Single().Address == alices.Address);
+
+        // The email carried bob's booking page for this person; booking through it sends the invitation as a text/calendar attachment.
+        var link = Regex.Match(sent.TextBody ?? "", @"https?://\S+/book/bob\?p=\S+").Value;
+        Assert.False(string.IsNullOrEmpty(link), sent.TextBody);
+        var pathAndQuery = new Uri(link).PathAndQuery;
+        using (var page = await host.Anonymous.GetAsync(pathAndQuery))
+        {
+            var html = await page.Content.ReadAsStringAsync();
+            Assert.True(page.StatusCode == HttpStatusCode.OK, page.Describe(html));
+            var slot = WebUtility.HtmlDecode(Regex.Match(html, "name=\"slot\" required value=\"([^\"]+)\"").Groups[1].Value);
+            var token = Uri.UnescapeDataString(Regex.Match(pathAndQuery, "[?&]p=([^&]+)").Groups[1].Value);
+            using var booked = await host.Anonymous.PostAsync("/book/bob", new FormUrlEncodedContent([KeyValuePair.Create("p", token), KeyValuePair.Create("slot", slot)]));
+            Assert.True(booked.StatusCode == HttpStatusCode.OK, booked.Describe(await booked.Content.ReadAsStringAsync()));
+        }
+        var recipient = sent.To.Mailboxes.Single().Address;
+        bool IsConfirmation(MimeMessage x) => x.To.Mailboxes.Single().Address == recipient && (x.Subject ?? "").StartsWith("Rendez-vous", StringComparison.Ordinal);
+        var all = await Eventually.ValueAsync(() => Task.FromResult(smtp.Messages.ToList()), m => m.Any(IsConfirmation), Downstream, m => $"{m.Count} messages");
+        var confirmation = all.Single(IsConfirmation);
+        Assert.Equal("bob.durand@tandem-demo.fr", confirmation.From.Mailboxes.Single().Address);
+        var ics = Assert.Single(confirmation.Attachments.OfType<MimePart>());
+        Assert.Equal("text/calendar", ics.ContentType.MimeType);
+        Assert.Equal("REQUEST", ics.ContentType.Parameters["method"]);
+        Assert.Equal("invitation.ics", ics.FileName);
+        using var content = new MemoryStream();
+        await ics.Content!.DecodeToAsync(content);
+        var calendar = System.Text.Encoding.UTF8.GetString(content.ToArray()).Replace("\r\n ", "", StringComparison.Ordinal);
+        Assert.Contains("METHOD:REQUEST", calendar);
+        Assert.Contains("mailto:" + recipient, calendar, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -74,6 +74,34 @@ public sealed class EmailPluginTests
     }
 
     [Fact]
+    public async Task An_ics_attachment_goes_out_as_text_calendar_beside_the_text()
+    {
+        await using var smtp = await SmtpSink.StartAsync();
+        using var folder = new PluginFolder().With(Built.Email);
+        await using var host = PluginHost.Start(folder, Settings(smtp.Port));
+        var channels = host.Services.GetRequiredService<PluginChannels>();
+        const string ics = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nPRODID:-//Tandem//Test//FR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n";
+
+        var sent = await channels.SendAsync("email", Step("meeting-42") with
+        {
+            Attachments = [new OutboundAttachment { FileName = "invitation.ics", ContentType = "text/calendar; method=REQUEST; charset=utf-8",
+                Content = System.Text.Encoding.UTF8.GetBytes(ics) }],
+        }, CancellationToken.None);
+
+        Assert.Equal(ChannelSendOutcome.Sent, sent.Outcome);
+        var message = Assert.Single(smtp.Messages);
+        Assert.Equal("multipart/mixed", message.Body!.ContentType.MimeType);
+        Assert.Contains("Avez-vous reçu notre devis ?", message.TextBody);
+        var part = Assert.Single(message.Attachments.OfType<MimePart>());
+        Assert.Equal("text/calendar", part.ContentType.MimeType);
+        Assert.Equal("REQUEST", part.ContentType.Parameters["method"]);
+        Assert.Equal("invitation.ics", part.FileName);
+        using var content = new MemoryStream();
+        await part.Content!.DecodeToAsync(content);
+        Assert.Equal(ics, System.Text.Encoding.UTF8.GetString(content.ToArray()));
+    }
+
+    [Fact]
     public async Task A_refused_recipient_is_a_permanent_failure_and_an_unreachable_server_a_transient_one()
     {
         await using var smtp = await SmtpSink.StartAsync();

@@ -23,6 +23,8 @@ internal sealed class SendThroughChannelHandler(PluginChannels channels) : IComm
             FromDisplayName = command.FromDisplayName,
             ReplyTo = command.ReplyTo,
             UnsubscribeUrl = command.UnsubscribeUrl,
+            Attachments = command.Attachments?.Select(a => new OutboundAttachment { FileName = a.FileName, ContentType = a.ContentType, Content = a.Content })
+                .ToList() ?? [],
         }, cancellationToken);
         var outcome = result.Outcome switch
         {

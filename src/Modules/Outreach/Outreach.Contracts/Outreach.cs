@@ -53,9 +53,14 @@ public sealed record GetAvailableChannels : IQuery<IReadOnlyList<string>>;
 /// <param name="FromDisplayName">The sender's name as the recipient sees it; null: none.</param>
 /// <param name="ReplyTo">Where replies go when not to <paramref name="From"/>.</param>
 /// <param name="UnsubscribeUrl">The recipient's one-click unsubscribe link (<c>/u/{token}</c>), sent as RFC 8058 headers.</param>
+/// <param name="Attachments">Files sent with the message (a meeting's <c>.ics</c> invitation); null: none.</param>
 public sealed record SendThroughChannel(string Channel, string MessageId, string Recipient, string? Subject, string? Body,
-    string? From = null, string? FromDisplayName = null, string? ReplyTo = null, Uri? UnsubscribeUrl = null)
+    string? From = null, string? FromDisplayName = null, string? ReplyTo = null, Uri? UnsubscribeUrl = null,
+    IReadOnlyList<ChannelAttachment>? Attachments = null)
     : ICommand<ChannelSendReceipt>;
+
+/// <summary>A file sent with a message: its name, media type (<c>text/calendar; method=REQUEST</c>) and bytes.</summary>
+public sealed record ChannelAttachment(string FileName, string ContentType, byte[] Content);
 
 /// <summary>What a channel did with a message: <see cref="ChannelSendOutcomes"/>, the provider's id, and why it failed.</summary>
 public sealed record ChannelSendReceipt(string Outcome, string? ProviderMessageId, string? Error);

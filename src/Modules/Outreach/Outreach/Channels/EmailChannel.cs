@@ -21,7 +21,7 @@ internal sealed class EmailChannel(IConfiguration configuration, ChannelDirector
 
     /// <summary>Sends one email; <paramref name="from"/> and <paramref name="fromDisplayName"/> name the owner's mailbox (null: the channel's default).</summary>
     public async Task<ChannelSendReceipt> SendAsync(string messageId, string recipient, string? subject, string? body, CancellationToken cancellationToken,
-        string? from = null, string? fromDisplayName = null)
+        string? from = null, string? fromDisplayName = null, IReadOnlyList<ChannelAttachment>? attachments = null)
     {
         // Every email carries the recipient's own one-click unsubscribe link (docs/compliance.md, "Unsubscribe").
         var unsubscribe = unsubscribeLinks.For(messageId);
@@ -32,7 +32,7 @@ internal sealed class EmailChannel(IConfiguration configuration, ChannelDirector
                 return new ChannelSendReceipt(ChannelSendOutcomes.Sent, "noop:" + messageId, null);
             case "plugin":
                 return await sender.Send(new SendThroughChannel("email", messageId, recipient, subject, body, From: from,
-                    FromDisplayName: fromDisplayName, UnsubscribeUrl: unsubscribe), cancellationToken);
+                    FromDisplayName: fromDisplayName, UnsubscribeUrl: unsubscribe, Attachments: attachments), cancellationToken);
             default:
                 await RecordAsync(messageId, recipient, subject, body, unsubscribe, cancellationToken);
                 return new ChannelSendReceipt(ChannelSendOutcomes.Sent, "record:" + messageId, null);

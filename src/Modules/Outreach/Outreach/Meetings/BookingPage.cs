@@ -134,7 +134,9 @@ internal static class BookingPage
             {
                 await email.SendAsync("meeting-" + meeting.Id, to, "Rendez-vous confirmé / Meeting confirmed",
                     $"Votre rendez-vous / Your meeting: {when}, {settings.MeetingMinutes} min.\nInvitation (.ics): {invitation}", ct,
-                    mailboxes.For(settings.Owner).Address ?? settings.Email, mailboxes.For(settings.Owner).DisplayName ?? settings.DisplayName);
+                    mailboxes.For(settings.Owner).Address ?? settings.Email, mailboxes.For(settings.Owner).DisplayName ?? settings.DisplayName,
+                    // The invitation itself too, so that the mail client offers to add it (RFC 6047: text/calendar, METHOD:REQUEST).
+                    [new ChannelAttachment("invitation.ics", "text/calendar; method=REQUEST; charset=utf-8", Encoding.UTF8.GetBytes(Invitation.For(meeting, settings)))]);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

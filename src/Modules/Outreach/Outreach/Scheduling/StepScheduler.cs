@@ -131,6 +131,8 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
         var policy = services.GetRequiredService<IContactPolicy>();
         var renderer = services.GetRequiredService<TemplateRenderer>();
         var mailboxes = services.GetRequiredService<Mailboxes>();
+        var bookingLinks = services.GetRequiredService<Meetings.BookingLinks>();
+        var bookingPages = services.GetRequiredService<Meetings.BookingSettingsReader>();
         // Emails sent today per owner (counted once per batch, then by this batch's own sends), for the daily caps.
         var sentToday = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var flow = new StepFlow(db);
@@ -192,8 +194,12 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
                     step.BlockedReason = deferral.Reason;
                     continue;
                 }
-                sends.Add(new Send(step, address!, definition.Subject is null ? null : renderer.Render(definition.Subject, contact, enrollment.Owner),
-                    renderer.Render(definition.Body ?? "", contact, enrollment.Owner), mailbox.Address, mailbox.DisplayName));
+                // {{ bookingUrl }}: the owner's booking page for this person, made only when the template asks for it.
+                var bookingUrl = (TemplateRenderer.UsesBookingUrl(definition.Body) || TemplateRenderer.UsesBookingUrl(definition.Subject))
+                                 && enrollment.Owner is { } owner && bookingPages.For(owner) is not null
+                    ? bookingLinks.PageFor(owner, step.ProspectId) : null;
+                sends.Add(new Send(step, address!, definition.Subject is null ? null : renderer.Render(definition.Subject, contact, enrollment.Owner, bookingUrl),
+                    renderer.Render(definition.Body ?? "", contact, enrollment.Owner, bookingUrl), mailbox.Address, mailbox.DisplayName));
                 continue;
             }
             // Calls, LinkedIn and manual steps are done by a person: a task in the owner's day, with the step's id.

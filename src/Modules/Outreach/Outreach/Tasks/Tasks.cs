@@ -24,7 +24,8 @@ internal sealed class ListTasksValidator : IValidator<ListTasks>
 /// 2.5) × urgency (1 when due now, up to 2 a week overdue, ½ when not yet due), with who, why now, fit reasons, the last
 /// touches and the persona's script.
 /// </summary>
-internal sealed class ListTasksHandler(OutreachDbContext db, SequenceCache sequences, TemplateRenderer renderer, TimeProvider clock)
+internal sealed class ListTasksHandler(OutreachDbContext db, SequenceCache sequences, TemplateRenderer renderer, Meetings.BookingLinks links,
+    Meetings.BookingSettingsReader booking, TimeProvider clock)
     : IQueryHandler<ListTasks, TaskList>
 {
     private const int MaxQueue = 5000;
@@ -75,7 +76,8 @@ internal sealed class ListTasksHandler(OutreachDbContext db, SequenceCache seque
                 {
                     profile = LinkedInLinks.ProfileOrSearch(e.Contact);
                     if (t.StepIndex < sequence.Steps.Count && sequence.Steps[t.StepIndex].Body is { Length: > 0 } template)
-                        draft = renderer.Render(template, e.Contact, e.Owner);
+                        draft = renderer.Render(template, e.Contact, e.Owner,
+                            TemplateRenderer.UsesBookingUrl(template) && e.Owner is { } owner && booking.For(owner) is not null ? links.PageFor(owner, e.ProspectId) : null);
                 }
             }
             items.Add(new RepTask(t.Id, t.Kind, t.ProspectId, t.EnrollmentId, t.Owner, t.DueAt, t.Instructions, priority,

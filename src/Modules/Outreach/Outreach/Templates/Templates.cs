@@ -10,7 +10,8 @@ namespace Tandem.Modules.Outreach.Templates;
 
 /// <summary>
 /// Email templates in Liquid (Fluid): <c>{{ firstName }}</c>, <c>{{ lastName }}</c>, <c>{{ company }}</c>, <c>{{ jobTitle }}</c>,
-/// <c>{{ owner }}</c>, <c>{{ persona }}</c>. Parsed templates are cached by their text (sequences do not change once created).
+/// <c>{{ owner }}</c>, <c>{{ persona }}</c>, <c>{{ bookingUrl }}</c> (the owner's booking page for the person; empty when the owner
+/// has none). Parsed templates are cached by their text (sequences do not change once created).
 /// </summary>
 internal sealed class TemplateRenderer
 {
@@ -23,7 +24,10 @@ internal sealed class TemplateRenderer
         return Parser.TryParse(source, out _, out var error) ? null : $"Not a valid template: {error}";
     }
 
-    public string Render(string source, ContactSnapshot contact, string? owner)
+    /// <summary>Whether a template uses the booking link (only then is one made: it costs a Data Protection operation).</summary>
+    public static bool UsesBookingUrl(string? source) => source?.Contains("bookingUrl", StringComparison.Ordinal) == true;
+
+    public string Render(string source, ContactSnapshot contact, string? owner, Uri? bookingUrl = null)
     {
         var template = _cache.GetOrAdd(source, s => Parser.Parse(s));
         var context = new TemplateContext();
@@ -33,6 +37,7 @@ internal sealed class TemplateRenderer
         context.SetValue("jobTitle", contact.JobTitle ?? "");
         context.SetValue("owner", owner ?? "");
         context.SetValue("persona", contact.PersonaName ?? "");
+        context.SetValue("bookingUrl", bookingUrl?.ToString() ?? "");
         return template.Render(context);
     }
 }
@@ -48,12 +53,14 @@ internal sealed class PreviewTemplateValidator : IValidator<PreviewTemplate>
 }
 
 /// <summary>Renders for a real prospect (its contact card) or, without one, for a sample person.</summary>
-internal sealed class PreviewTemplateHandler(ISender sender, TemplateRenderer renderer) : IQueryHandler<PreviewTemplate, TemplatePreview>
+internal sealed class PreviewTemplateHandler(ISender sender, TemplateRenderer renderer, Meetings.BookingLinks links, Meetings.BookingSettingsReader booking)
+    : IQueryHandler<PreviewTemplate, TemplatePreview>
 {
     public async ValueTask<TemplatePreview> Handle(PreviewTemplate query, CancellationToken cancellationToken)
     {
         ContactSnapshot contact;
         string? owner;
+        Uri? bookingUrl = null;
         if (query.ProspectId is not null)
         {
             ProspectContact card;
@@ -61,13 +68,16 @@ internal sealed class PreviewTemplateHandler(ISender sender, TemplateRenderer re
             catch (NotFoundException) { throw ValidationFailedException.For("prospectId", $"No prospect has the id '{query.ProspectId}'."); }
             contact = card.ToSnapshot();
             owner = card.Owner;
+            if (owner is not null && booking.For(owner) is not null) bookingUrl = links.PageFor(owner, card.ProspectId);
         }
         else
         {
             contact = new ContactSnapshot(null, "camille.martin@example.fr", null, "Camille", "Martin", "Transports Martin", "Directrice générale", 80, [], null, null, null);
             owner = "Sample Rep";
+            bookingUrl = new Uri($"{links.Base}/book/sample-rep");
         }
-        return new TemplatePreview(query.Subject is null ? null : renderer.Render(query.Subject, contact, owner), renderer.Render(query.Body, contact, owner));
+        return new TemplatePreview(query.Subject is null ? null : renderer.Render(query.Subject, contact, owner, bookingUrl),
+            renderer.Render(query.Body, contact, owner, bookingUrl));
     }
 }
 
