@@ -71,7 +71,7 @@ public sealed class CatalogTests
 
         var plugin = host.Plugin("good");
         Assert.Equal(PluginStatus.Incompatible, plugin.Status);
-        Assert.Equal("Built for Plugins.Abstractions ^2.0, but this host provides 1.2.0.", plugin.Reason);
+        Assert.Equal("Built for Plugins.Abstractions ^2.0, but this host provides 1.3.0.", plugin.Reason);
         Assert.Null(plugin.Assembly);
     }
 
@@ -79,7 +79,7 @@ public sealed class CatalogTests
     [InlineData("^1.0")]
     [InlineData(">=1.0.0 <2.0.0")]
     [InlineData("1.x")]
-    [InlineData("~1.2.0")]
+    [InlineData("~1.3.0")]
     public async Task Abstractions_ranges_that_include_this_host_s_version_load(string range)
     {
         using var folder = new PluginFolder().With(Built.Good, manifest: m => m.Replace("\"^1.0\"", $"\"{range}\""));

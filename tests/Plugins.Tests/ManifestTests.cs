@@ -45,15 +45,16 @@ public sealed class ManifestTests
     [InlineData(">=0.9 <2", true)]
     [InlineData("^2.0", false)]
     [InlineData("^0.9", false)]
-    [InlineData(">1.2.0", false)]
+    [InlineData(">1.3.0", false)]
     [InlineData("^1.1", true)]
     [InlineData("^1.2", true)]
-    [InlineData("^1.3", false)]
+    [InlineData("^1.3", true)]
+    [InlineData("^1.4", false)]
     public void The_abstractions_range_is_matched_npm_style_against_the_host_s_contract_version(string range, bool compatible)
     {
         var manifest = PluginManifest.TryParse(Valid.Replace("^1.0", range, StringComparison.Ordinal), out _)!;
 
-        Assert.Equal("1.2.0", PluginCatalog.AbstractionsVersion.ToString());
+        Assert.Equal("1.3.0", PluginCatalog.AbstractionsVersion.ToString());
         Assert.Equal(compatible, manifest.Abstractions.Contains(PluginCatalog.AbstractionsVersion));
     }
 }

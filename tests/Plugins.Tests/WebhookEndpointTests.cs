@@ -21,7 +21,7 @@ public sealed class WebhookEndpointTests
         var json = await host.Client.GetFromJsonAsync<JsonElement>("/api/plugins");
 
         Assert.Equal(
-            """[{"id":"flaky","name":"Fixture: Flaky","version":"0.1.0","status":"Incompatible","reason":"Built for Plugins.Abstractions ^3, but this host provides 1.2.0.","capabilities":[],"health":null},""" +
+            """[{"id":"flaky","name":"Fixture: Flaky","version":"0.1.0","status":"Incompatible","reason":"Built for Plugins.Abstractions ^3, but this host provides 1.3.0.","capabilities":[],"health":null},""" +
             """{"id":"good","name":"Fixture: Good","version":"0.1.0","status":"Active","reason":null,"capabilities":["leadSource","channel:fixture-email","webhook:echo"],"health":null},""" +
             """{"id":"throws-on-configure","name":"Fixture: ThrowsOnConfigure","version":"0.1.0","status":"Disabled","reason":"Switched off by Tandem:Plugins:throws-on-configure:Enabled=false.","capabilities":[],"health":null}]""",
             JsonSerializer.Serialize(json));

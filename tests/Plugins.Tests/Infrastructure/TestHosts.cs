@@ -54,6 +54,8 @@ internal sealed class PluginHost : IAsyncDisposable
         services.AddSingleton<TimeProvider>(time);
         if (leadSink is not null) services.AddSingleton(leadSink);
         if (events is not null) services.AddSingleton(events);
+        // Background work (plugin polling) may begin at once: the tests drive it themselves.
+        services.AddSingleton<Tandem.Modules.Shared.Modules.IBackgroundStart, StartedAtOnce>();
         services.AddTandemPlugins(configuration);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         provider.LoadTandemPlugins();
@@ -96,6 +98,7 @@ internal sealed class WebPluginHost : IAsyncDisposable
         if (leadSink is not null) builder.Services.AddSingleton(leadSink);
         if (events is not null) builder.Services.AddSingleton(events);
         builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton<Tandem.Modules.Shared.Modules.IBackgroundStart, StartedAtOnce>();
         builder.Services.AddTandemPlugins(builder.Configuration);
 
         var app = builder.Build();
@@ -114,4 +117,10 @@ internal sealed class WebPluginHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+}
+
+/// <summary>The host's start gate, open from the beginning (the real host opens it shortly after start).</summary>
+internal sealed class StartedAtOnce : Tandem.Modules.Shared.Modules.IBackgroundStart
+{
+    public Task WaitAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
