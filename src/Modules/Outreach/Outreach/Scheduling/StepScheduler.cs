@@ -133,6 +133,7 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
         var mailboxes = services.GetRequiredService<Mailboxes>();
         var bookingLinks = services.GetRequiredService<Meetings.BookingLinks>();
         var bookingPages = services.GetRequiredService<Meetings.BookingSettingsReader>();
+        var hasBookingPage = new Dictionary<string, bool>(StringComparer.Ordinal);
         // Emails sent today per owner (counted once per batch, then by this batch's own sends), for the daily caps.
         var sentToday = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var flow = new StepFlow(db);
@@ -195,9 +196,13 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
                     continue;
                 }
                 // {{ bookingUrl }}: the owner's booking page for this person, made only when the template asks for it.
-                var bookingUrl = (TemplateRenderer.UsesBookingUrl(definition.Body) || TemplateRenderer.UsesBookingUrl(definition.Subject))
-                                 && enrollment.Owner is { } owner && bookingPages.For(owner) is not null
-                    ? bookingLinks.PageFor(owner, step.ProspectId) : null;
+                Uri? bookingUrl = null;
+                if ((TemplateRenderer.UsesBookingUrl(definition.Body) || TemplateRenderer.UsesBookingUrl(definition.Subject)) && enrollment.Owner is { } owner)
+                {
+                    if (!hasBookingPage.TryGetValue(owner, out var hasPage))
+                        hasBookingPage[owner] = hasPage = await bookingPages.ForAsync(owner, cancellationToken) is not null;
+                    if (hasPage) bookingUrl = bookingLinks.PageFor(owner, step.ProspectId);
+                }
                 sends.Add(new Send(step, address!, definition.Subject is null ? null : renderer.Render(definition.Subject, contact, enrollment.Owner, bookingUrl),
                     renderer.Render(definition.Body ?? "", contact, enrollment.Owner, bookingUrl), mailbox.Address, mailbox.DisplayName));
                 continue;

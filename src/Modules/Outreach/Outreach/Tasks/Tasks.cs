@@ -77,7 +77,8 @@ internal sealed class ListTasksHandler(OutreachDbContext db, SequenceCache seque
                     profile = LinkedInLinks.ProfileOrSearch(e.Contact);
                     if (t.StepIndex < sequence.Steps.Count && sequence.Steps[t.StepIndex].Body is { Length: > 0 } template)
                         draft = renderer.Render(template, e.Contact, e.Owner,
-                            TemplateRenderer.UsesBookingUrl(template) && e.Owner is { } owner && booking.For(owner) is not null ? links.PageFor(owner, e.ProspectId) : null);
+                            TemplateRenderer.UsesBookingUrl(template) && e.Owner is { } owner && await booking.ForAsync(owner, cancellationToken) is not null
+                                ? links.PageFor(owner, e.ProspectId) : null);
                 }
             }
             items.Add(new RepTask(t.Id, t.Kind, t.ProspectId, t.EnrollmentId, t.Owner, t.DueAt, t.Instructions, priority,

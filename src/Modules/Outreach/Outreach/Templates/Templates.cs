@@ -68,7 +68,7 @@ internal sealed class PreviewTemplateHandler(ISender sender, TemplateRenderer re
             catch (NotFoundException) { throw ValidationFailedException.For("prospectId", $"No prospect has the id '{query.ProspectId}'."); }
             contact = card.ToSnapshot();
             owner = card.Owner;
-            if (owner is not null && booking.For(owner) is not null) bookingUrl = links.PageFor(owner, card.ProspectId);
+            if (owner is not null && await booking.ForAsync(owner, cancellationToken) is not null) bookingUrl = links.PageFor(owner, card.ProspectId);
         }
         else
         {
