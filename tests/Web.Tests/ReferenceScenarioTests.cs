@@ -63,7 +63,7 @@ public sealed class ReferenceScenarioTests(Browser browser, ITestOutputHelper ou
         await manager.SignInAsync(managerEmail, Browser.Password);
         await manager.GotoAsync("/dashboard");
         var before = await DashboardNumbersAsync(manager);
-        await AssertEqualsApiAsync(host, manager, before);
+        await AssertEqualsApiAsync(host, manager, before, expectRepRows: false);
 
         // Marketing: a form with a consent text and the callback choice, with its live preview.
         await admin.GotoAsync("/marketing/forms");
@@ -141,7 +141,7 @@ public sealed class ReferenceScenarioTests(Browser browser, ITestOutputHelper ou
         }, n => n.Values["meetings"] == before.Values["meetings"] + 1, Downstream, n => $"meetings {n.Values["meetings"]}, before {before.Values["meetings"]}");
         Assert.True(after.Values["leads"] >= before.Values["leads"] + 1, $"leads {after.Values["leads"]}, before {before.Values["leads"]}");
         Assert.True(after.Values["prospects"] >= before.Values["prospects"] + 1);
-        await AssertEqualsApiAsync(host, manager, after);
+        await AssertEqualsApiAsync(host, manager, after, expectRepRows: true);
         await Shot(manager, "dashboard");
 
         // Switch the UI to English: the choice sticks to the person.
@@ -199,7 +199,7 @@ public sealed class ReferenceScenarioTests(Browser browser, ITestOutputHelper ou
     }
 
     /// <summary>The dashboard shows exactly what GET /api/kpis answers for the same period.</summary>
-    private async Task AssertEqualsApiAsync(HostProcess host, IPage page, DashboardNumbers numbers)
+    private async Task AssertEqualsApiAsync(HostProcess host, IPage page, DashboardNumbers numbers, bool expectRepRows)
     {
         var kpis = await TandemApi.GetJsonAsync(host.Http,
             $"/api/kpis?from={Uri.EscapeDataString(numbers.From)}&to={Uri.EscapeDataString(numbers.To)}");
@@ -216,7 +216,22 @@ public sealed class ReferenceScenarioTests(Browser browser, ITestOutputHelper ou
         };
         output.WriteLine($"dashboard {string.Join(", ", numbers.Values)}; api {string.Join(", ", api)}");
         Assert.Equal(api, numbers.Values);
-        _ = page;
+
+        // Per rep: the same rows and numbers as the API's byOwner for the period.
+        var apiOwners = prospecting["byOwner"]!.AsArray()
+            .Select(o => $"{o!["owner"]?.GetValue<string>() ?? ""}:{o["callsMade"]!.GetValue<int>()}:{o["emailsSent"]!.GetValue<int>()}:{o["meetingsBooked"]!.GetValue<int>()}")
+            .Order(StringComparer.Ordinal).ToList();
+        var rows = page.TestId("owner-row");
+        var pageOwners = new List<string>();
+        for (var i = 0; i < await rows.CountAsync(); i++)
+        {
+            var row = rows.Nth(i);
+            pageOwners.Add($"{await row.GetAttributeAsync("data-owner")}:{await row.GetAttributeAsync("data-calls")}:{await row.GetAttributeAsync("data-emails")}:{await row.GetAttributeAsync("data-meetings")}");
+        }
+        pageOwners.Sort(StringComparer.Ordinal);
+        output.WriteLine($"per rep: dashboard {string.Join(", ", pageOwners)}; api {string.Join(", ", apiOwners)}");
+        if (expectRepRows) Assert.NotEmpty(apiOwners);
+        Assert.Equal(apiOwners, pageOwners);
     }
 }
 

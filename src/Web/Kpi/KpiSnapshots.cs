@@ -11,7 +11,14 @@ namespace Tandem.Web.Kpi;
 public sealed record KpiSnapshot(
     DateTimeOffset From, DateTimeOffset To, long? Visitors, long? Leads, long? Mqls, int? Prospects, int? MeetingsBooked, int? Won,
     int? CallsMade, int? EmailsSent, int? Replies, double? ResponseRate, double? WinRate, Money? Cost, decimal? CostPerLead, decimal? CostPerMql,
-    IReadOnlyList<SourceNumbers> BySource, IReadOnlyList<string> Unavailable);
+    IReadOnlyList<SourceNumbers> BySource, IReadOnlyList<string> Unavailable)
+{
+    /// <summary>Calls, emails, response rate, meetings, no-shows and win rate per rep (empty when Outreach is off).</summary>
+    public IReadOnlyList<OwnerNumbers> ByOwner { get; init; } = [];
+
+    /// <summary>The same numbers per sequence.</summary>
+    public IReadOnlyList<SequenceNumbers> BySequence { get; init; } = [];
+}
 
 /// <summary>Asks Content, Leads and Outreach for their numbers (a switched-off module's part is null and named unavailable).</summary>
 public sealed class KpiSnapshots(ISender sender)
@@ -31,7 +38,11 @@ public sealed class KpiSnapshots(ISender sender)
             outbound?.CallsMade, outbound?.EmailsSent, outbound?.Replies, outbound?.ResponseRate, outbound?.WinRate, cost,
             cost is not null && leadCount > 0 ? Math.Round(cost.Amount / leadCount.Value, 2) : null,
             cost is not null && mqls > 0 ? Math.Round(cost.Amount / mqls.Value, 2) : null,
-            leads?.BySource ?? [], unavailable);
+            leads?.BySource ?? [], unavailable)
+        {
+            ByOwner = outbound?.ByOwner ?? [],
+            BySequence = outbound?.BySequence ?? [],
+        };
     }
 
     private static async Task<T?> Try<T>(Func<ValueTask<T>> query, string module, List<string> unavailable) where T : class
