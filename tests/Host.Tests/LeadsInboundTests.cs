@@ -115,6 +115,73 @@ public sealed class LeadsInboundTests(SharedHosts hosts) : IClassFixture<SharedH
     [SkippableTheory]
     [InlineData(Provider.Sqlite)]
     [InlineData(Provider.Postgres)]
+    public async Task A_referral_names_its_referrer_whose_record_lists_whom_they_referred_and_what_became_of_them(Provider provider)
+    {
+        var (_, host, _) = await hosts.GetAsync(provider);
+        // The referrer: a customer of the installer.
+        using var referrerAnswer = await host.Http.PostAsJsonAsync("/api/leads", new
+        {
+            email = NewEmail("jean.martin"), firstName = "Jean", lastName = "Martin", source = new { channel = "content" },
+        });
+        var referrerId = (await TandemApi.ReadJsonAsync(referrerAnswer))!.Str("id");
+        using (var customer = await host.Http.PostAsync($"/api/leads/{referrerId}/customer", null))
+            Assert.Equal(HttpStatusCode.OK, customer.StatusCode);
+
+        // Two neighbours he referred.
+        var referred = new List<string>();
+        foreach (var name in new[] { "Alice", "Bruno" })
+        {
+            using var answer = await host.Http.PostAsJsonAsync("/api/leads", new
+            {
+                email = NewEmail(name.ToLowerInvariant() + ".voisin"), firstName = name, lastName = "Voisin",
+                source = new { channel = "referral", referredBy = referrerId, detail = "Recommandé par un client" },
+            });
+            var created = (await TandemApi.ReadJsonAsync(answer))!;
+            Assert.True(answer.StatusCode == HttpStatusCode.Created, answer.Describe(created.ToJsonString()));
+            referred.Add(created.Str("id")!);
+        }
+        using (var rejected = await host.Http.PostAsJsonAsync($"/api/leads/{referred[1]}/reject", new { reason = "not-interested" }))
+            Assert.True(rejected.IsSuccessStatusCode, rejected.Describe(await rejected.Content.ReadAsStringAsync()));
+
+        // The referrer's record shows whom he referred and where each stands now; the referred lead's source names him.
+        var referrer = await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{referrerId}");
+        var referrals = referrer["referrals"]!.AsArray();
+        Assert.Equal(referred, referrals.Select(r => r!.Str("leadId")).ToList());
+        Assert.Equal("Alice", referrals[0]!.Str("firstName"));
+        Assert.Equal("new", referrals[0]!.Str("status"));
+        Assert.Equal("rejected", referrals[1]!.Str("status"));
+        var alice = await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{referred[0]}");
+        var source = Assert.Single(alice["sources"]!.AsArray())!;
+        Assert.Equal(("referral", referrerId), (source.Str("channel"), source.Str("referredBy")));
+        Assert.Empty(alice["referrals"]!.AsArray());
+
+        // A referrer that is no lead, or the person herself, is refused naming the field, and nothing is stored.
+        var stranger = NewEmail("inconnu");
+        using (var unknown = await host.Http.PostAsJsonAsync("/api/leads", new
+        {
+            email = stranger, source = new { channel = "referral", referredBy = "no-such-lead" },
+        }))
+        {
+            var problem = await unknown.Content.ReadAsStringAsync();
+            Assert.True(unknown.StatusCode == HttpStatusCode.BadRequest, unknown.Describe(problem));
+            Assert.Contains("\"source.referredBy\"", problem);
+        }
+        Assert.Empty(await TandemApi.LeadsByEmailAsync(host.Http, stranger));
+        using (var self = await host.Http.PostAsJsonAsync("/api/leads", new
+        {
+            email = alice.Str("email"), source = new { channel = "referral", referredBy = referred[0] },
+        }))
+        {
+            var problem = await self.Content.ReadAsStringAsync();
+            Assert.True(self.StatusCode == HttpStatusCode.BadRequest, self.Describe(problem));
+            Assert.Contains("\"source.referredBy\"", problem);
+        }
+        Assert.Single((await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{referred[0]}"))["sources"]!.AsArray());
+    }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
     public async Task A_merge_fills_only_empty_fields_never_a_rep_edit_and_can_be_undone(Provider provider)
     {
         var (_, host, _) = await hosts.GetAsync(provider);

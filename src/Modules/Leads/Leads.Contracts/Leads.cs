@@ -3,7 +3,11 @@ using Mediator;
 namespace Tandem.Modules.Leads.Contracts;
 
 /// <summary>Where a lead came from: channel (content, event, outbound…), campaign, asset, and a reference such as a form submission id.</summary>
-public sealed record LeadSource(string Channel, string? CampaignId = null, string? AssetId = null, string? Detail = null, string? Reference = null);
+public sealed record LeadSource(string Channel, string? CampaignId = null, string? AssetId = null, string? Detail = null, string? Reference = null)
+{
+    /// <summary>A referral: the id of the lead (a customer or contact) who referred this person. Must be an existing lead other than this one.</summary>
+    public string? ReferredBy { get; init; }
+}
 
 /// <summary>
 /// A consent as recorded on the lead: purpose, granted or not, the text shown, and proof (how it was obtained: form,
@@ -104,6 +108,8 @@ public sealed record LeadDetails(
     public string? LinkedInUrl { get; init; }
     /// <summary>The current state of consent per purpose and channel (the latest entry of the ledger wins).</summary>
     public IReadOnlyList<LeadConsentRecord> CurrentConsents { get; init; } = [];
+    /// <summary>The people this lead referred (sources naming it in <c>referredBy</c>), oldest first, with their status now.</summary>
+    public IReadOnlyList<LeadReferral> Referrals { get; init; } = [];
 }
 
 /// <summary>Score value (decayed to now) with the reason for every point, and a score per interest.</summary>
@@ -133,7 +139,14 @@ public sealed record LeadMergeRecord(
 public sealed record LeadStatusChange(string From, string To, string? Reason, string? By, DateTimeOffset At);
 
 /// <summary>A source as recorded on the lead.</summary>
-public sealed record LeadSourceRecord(string Channel, string? CampaignId, string? AssetId, string? Detail, string? Reference, DateTimeOffset At);
+public sealed record LeadSourceRecord(string Channel, string? CampaignId, string? AssetId, string? Detail, string? Reference, DateTimeOffset At)
+{
+    /// <summary>The lead who referred this person, for a referral.</summary>
+    public string? ReferredBy { get; init; }
+}
+
+/// <summary>Someone this lead referred, and what became of them (their status now: new, mql, prospect, customer, rejected…).</summary>
+public sealed record LeadReferral(string LeadId, string? FirstName, string? LastName, string? Company, string Status, DateTimeOffset ReferredAt);
 
 /// <summary>
 /// A consent as recorded on the lead, with its proof: the form with address and browser, the plugin, or

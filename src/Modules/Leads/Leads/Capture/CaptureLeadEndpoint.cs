@@ -57,7 +57,8 @@ internal sealed class CaptureLeadValidator : IValidator<CaptureLead>
         if (m.Source is null) errors.Add("source", "Say where the lead comes from (source.channel).");
         else errors.Required("source.channel", m.Source.Channel).OneOf("source.channel", m.Source.Channel, LeadChannel.All.ToArray())
             .SingleLine("source.campaignId", m.Source.CampaignId, Limits.Id).SingleLine("source.assetId", m.Source.AssetId, Limits.Id)
-            .SingleLine("source.detail", m.Source.Detail, Limits.Detail).SingleLine("source.reference", m.Source.Reference, Limits.Reference);
+            .SingleLine("source.detail", m.Source.Detail, Limits.Detail).SingleLine("source.reference", m.Source.Reference, Limits.Reference)
+            .SingleLine("source.referredBy", m.Source.ReferredBy, Limits.Id);
         errors.MaxCount("consents", m.Consents, Limits.Consents);
         for (var i = 0; i < Math.Min(m.Consents?.Count ?? 0, Limits.Consents); i++)
         {

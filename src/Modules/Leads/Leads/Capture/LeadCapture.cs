@@ -26,6 +26,9 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlDefinitions definitions,
         // A person who asked to be forgotten is not brought back (docs/compliance.md, "Data-subject rights").
         if ((await Privacy.ErasedIdentifiers.AmongAsync(db, [.. Privacy.ErasedIdentifiers.HashesOf(email, phone.E164, linkedIn)], cancellationToken)).Count > 0)
             throw ValidationFailedException.For(email is not null ? "email" : phone.Valid ? "phone" : "linkedInUrl", Privacy.ErasedIdentifiers.Refusal);
+        // A referral names an existing lead as the referrer (docs/leads.md, "Referrals").
+        if (command.Source.ReferredBy is { } referrer && !await db.Leads.AnyAsync(l => l.Id == referrer, cancellationToken))
+            throw ValidationFailedException.For("source.referredBy", "No lead has this id: the referrer must be an existing lead (a customer or contact).");
         var now = clock.GetUtcNow();
         var (_, definition) = await definitions.CurrentAsync(cancellationToken);
         var contact = new CapturedContact(email, phone.E164, phone.AsTyped,
@@ -65,6 +68,8 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlDefinitions definitions,
             linkedInTaken = byProfile is not null && byProfile.Id != lead?.Id;
         }
 
+        if (lead is not null && command.Source.ReferredBy == lead.Id)
+            throw ValidationFailedException.For("source.referredBy", "A person cannot refer themselves: this is the same lead.");
         string? mergeId = null;
         var created = lead is null;
         if (lead is null)
@@ -89,7 +94,7 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlDefinitions definitions,
         lead.Sources.Add(new LeadSourceEntry
         {
             LeadId = lead.Id, Channel = source.Channel, CampaignId = source.CampaignId, AssetId = source.AssetId,
-            Detail = source.Detail, Reference = source.Reference, At = now, MergeId = mergeId,
+            Detail = source.Detail, Reference = source.Reference, At = now, MergeId = mergeId, ReferredBy = source.ReferredBy,
         });
         foreach (var consent in command.Consents ?? [])
             lead.Consents.Add(new LeadConsentEntry

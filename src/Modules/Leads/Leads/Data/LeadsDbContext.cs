@@ -69,6 +69,8 @@ internal sealed class LeadSourceEntry
     public DateTimeOffset At { get; init; }
     /// <summary>The merge that brought this touch (an unmerge moves it to the re-created lead).</summary>
     public string? MergeId { get; set; }
+    /// <summary>A referral: the lead who referred this person.</summary>
+    public string? ReferredBy { get; init; }
 }
 
 internal sealed class LeadConsentEntry
@@ -259,6 +261,8 @@ internal class LeadsDbContext(DbContextOptions options) : ModuleDbContext(option
             b.HasKey(x => x.Id);
             b.HasIndex(x => x.Reference);
             b.HasIndex(x => x.MergeId);
+            b.Property(x => x.ReferredBy).HasMaxLength(Tandem.Modules.Shared.Errors.Limits.Id);
+            b.HasIndex(x => x.ReferredBy);
         });
         modelBuilder.Entity<LeadConsentEntry>(b =>
         {

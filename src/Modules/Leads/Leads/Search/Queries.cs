@@ -38,7 +38,7 @@ internal static class LeadProjection
         return new LeadDetails(
             l.Id, l.Email, l.Phone, l.FirstName, l.LastName, l.Company, l.JobTitle, l.PostalCode, l.Kind, l.Status,
             ScoreCard.Evaluate(l.ScoreEntries, definition, now),
-            l.Sources.OrderBy(s => s.Id).Select(s => new LeadSourceRecord(s.Channel, s.CampaignId, s.AssetId, s.Detail, s.Reference, s.At)).ToList(),
+            l.Sources.OrderBy(s => s.Id).Select(s => new LeadSourceRecord(s.Channel, s.CampaignId, s.AssetId, s.Detail, s.Reference, s.At) { ReferredBy = s.ReferredBy }).ToList(),
             consents,
             l.CallbackRequestedAt is not null,
             l.CreatedAt)
@@ -69,8 +69,18 @@ internal sealed class GetLeadHandler(LeadsDbContext db, MqlDefinitions definitio
             ?? throw new NotFoundException("Lead", query.Id);
         var merges = await db.Merges.AsNoTracking().Where(m => m.LeadId == query.Id).OrderBy(m => m.At).ToListAsync(cancellationToken);
         var statuses = await db.StatusChanges.AsNoTracking().Where(m => m.LeadId == query.Id).OrderBy(m => m.Id).ToListAsync(cancellationToken);
+        // Whom this lead referred, and where each of them stands now (one query, on the ReferredBy index).
+        var referrals = await (
+            from s in db.Sources.AsNoTracking()
+            where s.ReferredBy == query.Id
+            join l in db.Leads.AsNoTracking() on s.LeadId equals l.Id
+            orderby s.Id
+            select new LeadReferral(l.Id, l.FirstName, l.LastName, l.Company, l.Status, s.At)).Take(500).ToListAsync(cancellationToken);
         var (_, definition) = await definitions.CurrentAsync(cancellationToken);
-        return lead.ToDetails(definition, clock.GetUtcNow(), merges, statuses);
+        return lead.ToDetails(definition, clock.GetUtcNow(), merges, statuses) with
+        {
+            Referrals = referrals.DistinctBy(r => r.LeadId).ToList(),
+        };
     }
 }
 

@@ -379,6 +379,10 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
                     b.Property<string>("Reference")
                         .HasColumnType("text");
 
+                    b.Property<string>("ReferredBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("LeadId");
@@ -386,6 +390,8 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
                     b.HasIndex("MergeId");
 
                     b.HasIndex("Reference");
+
+                    b.HasIndex("ReferredBy");
 
                     b.ToTable("Sources", "leads");
                 });

@@ -367,6 +367,10 @@ namespace Tandem.Modules.Leads.Data.Migrations.Sqlite
                     b.Property<string>("Reference")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ReferredBy")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("LeadId");
@@ -374,6 +378,8 @@ namespace Tandem.Modules.Leads.Data.Migrations.Sqlite
                     b.HasIndex("MergeId");
 
                     b.HasIndex("Reference");
+
+                    b.HasIndex("ReferredBy");
 
                     b.ToTable("Sources");
                 });
