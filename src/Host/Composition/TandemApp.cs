@@ -95,6 +95,7 @@ public static class TandemApp
             ];
             options.PipelineBehaviors =
             [
+                typeof(ScopeSerialisationBehavior<,>),
                 typeof(LoggingBehavior<,>),
                 typeof(ModuleEnabledBehavior<,>),
                 typeof(ValidationBehavior<,>),
@@ -102,6 +103,7 @@ public static class TandemApp
         });
 
         services.AddScoped<MessageContext>();
+        services.AddScoped<ScopeGate>();
         services.AddSingleton(OutboxOptions.From(configuration));
         services.AddSingleton<MessageTypes>();
         services.AddSingleton<OutboxSignal>();

@@ -5,6 +5,43 @@ using Tandem.Modules.Shared.Modules;
 
 namespace Tandem.Host.Messaging;
 
+/// <summary>
+/// One message at a time per DI scope. A module handler uses its scope's DbContext, which allows one operation at a
+/// time; an HTTP request has its own scope and sends one message after another, but a web page (a Blazor circuit keeps
+/// one scope for as long as the tab is open) can start a second load while the first runs — a table reloading on a
+/// keystroke while the previous page of results is still being read — and EF Core then throws "a second operation was
+/// started on this context". A message sent from inside a handler (same async flow) passes straight through.
+/// </summary>
+internal sealed class ScopeGate
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private static readonly AsyncLocal<ScopeGate?> Holder = new();
+
+    public async ValueTask<TResponse> RunAsync<TResponse>(Func<ValueTask<TResponse>> next, CancellationToken cancellationToken)
+    {
+        if (ReferenceEquals(Holder.Value, this)) return await next();
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            Holder.Value = this;
+            return await next();
+        }
+        finally
+        {
+            Holder.Value = null;
+            _gate.Release();
+        }
+    }
+}
+
+/// <summary>Sends of one scope run one at a time (<see cref="ScopeGate"/>).</summary>
+internal sealed class ScopeSerialisationBehavior<TMessage, TResponse>(ScopeGate gate) : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : notnull, IMessage
+{
+    public ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken) =>
+        gate.RunAsync(() => next(message, cancellationToken), cancellationToken);
+}
+
 /// <summary>A request to a switched-off module fails fast with ModuleDisabled (503) instead of reaching its handler.</summary>
 internal sealed class ModuleEnabledBehavior<TMessage, TResponse>(IModuleState modules) : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
