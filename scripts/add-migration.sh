@@ -17,3 +17,7 @@ for module in "${modules[@]}"; do
       --context "${provider}${module}DbContext" --output-dir "Data/Migrations/$provider"
   done
 done
+# A fresh SQLite database is created from a script generated from the migrations (src/Host/Schema, docs/architecture.md):
+# regenerate the scripts so that they carry the new migration (a test fails until they do).
+echo "Regenerating src/Host/Schema/*.sql from the migrations"
+TANDEM_UPDATE_SCHEMA_SCRIPTS=1 dotnet test tests/Messaging.Tests -v q -nologo --filter "FullyQualifiedName~SchemaScriptTests.Each_embedded_script" >/dev/null

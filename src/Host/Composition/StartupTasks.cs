@@ -23,6 +23,8 @@ internal sealed class StartupTasks(
     public async Task<IReadOnlyList<MigrationOutcome>> MigrateAsync(CancellationToken cancellationToken)
     {
         var provider = DatabaseOptions.From(configuration).Provider;
+        // A fresh SQLite database is created from the migrations' generated script, without EF Core (SchemaScripts).
+        var scripts = configuration.GetValue("Tandem:Database:SchemaScripts", true);
         var outcomes = new List<MigrationOutcome>();
         foreach (var database in databases.Where(d => d.Module == Platform.PlatformDbContext.ModuleName || modules.IsEnabled(d.Module)))
         {
@@ -32,6 +34,13 @@ internal sealed class StartupTasks(
                 var upToDate = new MigrationOutcome(database.Module, MigrationKind.UpToDate, 0);
                 logger.LogInformation("Database of {Module}: {Outcome}", database.Module, upToDate.Describe());
                 outcomes.Add(upToDate);
+                continue;
+            }
+            if (scripts && await SchemaScripts.TryCreateSqliteAsync(scope.ServiceProvider, database.ContextType, cancellationToken) is { } created)
+            {
+                var fromScript = new MigrationOutcome(database.Module, MigrationKind.Created, created);
+                logger.LogInformation("Database of {Module}: {Outcome}", database.Module, fromScript.Describe());
+                outcomes.Add(fromScript);
                 continue;
             }
             var db = (ModuleDbContext)scope.ServiceProvider.GetRequiredService(database.ContextType);
@@ -45,16 +54,28 @@ internal sealed class StartupTasks(
         // CPU (docs/performance.md, section 3). The roles are created with the database (and again before any user is
         // added), so a database with every migration has them.
         int applied;
+        var usersCreated = false;
         await using (var scope = services.CreateAsyncScope())
         {
+            // From the script, the roles are not created with the database: they are created before the first user is
+            // added (UserAdministration.CreateAsync), which is the first time anything needs them.
             applied = await AppliedMigrations.AreCompleteAsync(scope.ServiceProvider, typeof(Tandem.Web.Identity.UsersDbContext), provider, cancellationToken)
                 ? 0
-                : await Tandem.Web.TandemWeb.MigrateAsync(services, cancellationToken);
+                : scripts && await SchemaScripts.TryCreateSqliteAsync(scope.ServiceProvider, typeof(Tandem.Web.Identity.UsersDbContext), cancellationToken) is { } created
+                    ? Created(created)
+                    : await Tandem.Web.TandemWeb.MigrateAsync(services, cancellationToken);
         }
-        var users = new MigrationOutcome(Tandem.Web.Identity.UsersDbContext.Name, applied > 0 ? MigrationKind.Upgraded : MigrationKind.UpToDate, applied);
+        var users = new MigrationOutcome(Tandem.Web.Identity.UsersDbContext.Name,
+            usersCreated ? MigrationKind.Created : applied > 0 ? MigrationKind.Upgraded : MigrationKind.UpToDate, applied);
         logger.LogInformation("Database of {Module}: {Outcome}", users.Module, users.Describe());
         outcomes.Add(users);
         return outcomes;
+
+        int Created(int count)
+        {
+            usersCreated = true;
+            return count;
+        }
     }
 
     /// <summary>What migrating will do, read before it runs: no database yet (created), some migrations missing (upgraded), none.</summary>

@@ -57,6 +57,17 @@ public sealed record CaptureLeadResult(string Id, string Outcome, IReadOnlyList<
 /// <summary>One lead with everything Leads knows about it.</summary>
 public sealed record GetLead(string Id) : IQuery<LeadDetails>;
 
+/// <summary>
+/// How to reach a lead and who it is, read in one indexed statement: what another module needs to contact the person
+/// (outreach enrolling a prospect), without the lead's history, score or consents (<see cref="GetLead"/> reads those in
+/// several statements). Null when there is no such lead (erased or unknown).
+/// </summary>
+public sealed record GetLeadContact(string Id) : IQuery<LeadContact?>;
+
+/// <summary>A lead's contact card: normalised email and phone (null when the phone could not be read), names, company, job title and LinkedIn profile.</summary>
+public sealed record LeadContact(string Id, string? Email, string? Phone, string? FirstName, string? LastName, string? Company, string? JobTitle,
+    string? LinkedInUrl);
+
 /// <summary>The lead a source reference (e.g. a form submission id) was captured into, or null when none yet.</summary>
 public sealed record FindLeadBySource(string Reference) : IQuery<string?>;
 

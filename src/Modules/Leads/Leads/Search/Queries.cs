@@ -84,6 +84,14 @@ internal sealed class GetLeadHandler(LeadsDbContext db, MqlDefinitions definitio
     }
 }
 
+internal sealed class GetLeadContactHandler(LeadsDbContext db) : IQueryHandler<GetLeadContact, LeadContact?>
+{
+    public async ValueTask<LeadContact?> Handle(GetLeadContact query, CancellationToken cancellationToken) =>
+        await db.Leads.AsNoTracking().Where(l => l.Id == query.Id)
+            .Select(l => new LeadContact(l.Id, l.Email, l.Phone, l.FirstName, l.LastName, l.Company, l.JobTitle, l.LinkedInUrl))
+            .FirstOrDefaultAsync(cancellationToken);
+}
+
 internal sealed class FindLeadBySourceHandler(LeadsDbContext db) : IQueryHandler<FindLeadBySource, string?>
 {
     public async ValueTask<string?> Handle(FindLeadBySource query, CancellationToken cancellationToken) =>

@@ -94,9 +94,9 @@ internal sealed class GetProspectContactHandler(ProspectsDbContext db, ISender s
         var p = await db.Prospects.AsNoTracking().FirstOrDefaultAsync(x => x.Id == query.ProspectId, cancellationToken)
             ?? throw new NotFoundException("Prospect", query.ProspectId);
         var persona = p.PersonaId is null ? null : await db.Personas.AsNoTracking().FirstOrDefaultAsync(x => x.Id == p.PersonaId, cancellationToken);
-        LeadDetails? lead = null;
-        try { lead = await sender.Send(new GetLead(p.LeadId), cancellationToken); }
-        catch (NotFoundException) { } // erased or unknown: outreach gets no address and skips channels it cannot reach
+        // One indexed read of the contact card (GetLead would read the lead's whole history); null when erased or unknown:
+        // outreach then gets no address and skips the channels it cannot reach.
+        var lead = await sender.Send(new GetLeadContact(p.LeadId), cancellationToken);
         return new ProspectContact(p.Id, p.LeadId, lead?.Email, lead?.Phone, lead?.FirstName, lead?.LastName, lead?.Company, lead?.JobTitle, p.Owner,
             p.FitScore, p.FitReasons, p.PersonaId, persona?.Name, persona?.CallScript, persona?.TemplateVariant, lead?.LinkedInUrl);
     }
