@@ -37,16 +37,21 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlDefinitions definitions,
             ContactNormalizer.PostalCode(command.PostalCode), LeadKinds.Normalize(command.Kind), command.Source.Channel, command.Source.CampaignId, linkedIn);
 
         var matchedOn = new List<string>();
+        // One statement for the three identities, each on its own unique index (at most three rows).
+        var e164 = phone.E164;
+        var candidates = await db.Leads
+            .Where(l => (email != null && l.Email == email) || (e164 != null && l.Phone == e164) || (linkedIn != null && l.LinkedInUrl == linkedIn))
+            .ToListAsync(cancellationToken);
         Lead? lead = null;
         if (email is not null)
         {
-            lead = await db.Leads.FirstOrDefaultAsync(l => l.Email == email, cancellationToken);
+            lead = candidates.FirstOrDefault(l => l.Email == email);
             if (lead is not null) matchedOn.Add(MatchKey.Email);
         }
         var phoneTaken = false;
-        if (phone.E164 is { } e164)
+        if (e164 is not null)
         {
-            var byPhone = lead?.Phone == e164 ? lead : await db.Leads.FirstOrDefaultAsync(l => l.Phone == e164, cancellationToken);
+            var byPhone = candidates.FirstOrDefault(l => l.Phone == e164);
             if (byPhone is not null && (lead is null || byPhone.Id == lead.Id))
             {
                 lead ??= byPhone;
@@ -58,7 +63,7 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlDefinitions definitions,
         var linkedInTaken = false;
         if (linkedIn is not null)
         {
-            var byProfile = lead?.LinkedInUrl == linkedIn ? lead : await db.Leads.FirstOrDefaultAsync(l => l.LinkedInUrl == linkedIn, cancellationToken);
+            var byProfile = candidates.FirstOrDefault(l => l.LinkedInUrl == linkedIn);
             if (byProfile is not null && (lead is null || byProfile.Id == lead.Id))
             {
                 lead ??= byProfile;

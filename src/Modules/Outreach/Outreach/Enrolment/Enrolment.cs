@@ -37,9 +37,17 @@ internal sealed class EnrolNewProspect(OutreachDbContext db, Enroller enroller, 
     public async ValueTask Handle(ProspectQualified notification, CancellationToken cancellationToken)
     {
         if (!await db.BeginConsumeAsync(nameof(EnrolNewProspect), cancellationToken)) return;
-        var sequenceId = await db.Sequences.AsNoTracking().Where(s => s.IsDefault).OrderByDescending(s => s.CreatedAt).Select(s => s.Id).FirstAsync(cancellationToken);
-        if (await db.Enrollments.AnyAsync(e => e.ProspectId == notification.ProspectId
-                && (e.Status == EnrollmentStatuses.Active || e.SequenceId == sequenceId), cancellationToken))
+        // One statement: the newest automatic sequence, and whether the prospect is already active somewhere or was in it.
+        var prospectId = notification.ProspectId;
+        var target = await db.Sequences.AsNoTracking().Where(s => s.IsDefault).OrderByDescending(s => s.CreatedAt)
+            .Select(s => new
+            {
+                s.Id,
+                Enrolled = db.Enrollments.Any(e => e.ProspectId == prospectId && (e.Status == EnrollmentStatuses.Active || e.SequenceId == s.Id)),
+            })
+            .FirstAsync(cancellationToken);
+        var sequenceId = target.Id;
+        if (target.Enrolled)
         {
             await db.SaveChangesAsync(cancellationToken); // keeps the inbox record
             return;

@@ -91,9 +91,15 @@ internal sealed class GetProspectContactHandler(ProspectsDbContext db, ISender s
 {
     public async ValueTask<ProspectContact> Handle(GetProspectContact query, CancellationToken cancellationToken)
     {
-        var p = await db.Prospects.AsNoTracking().FirstOrDefaultAsync(x => x.Id == query.ProspectId, cancellationToken)
+        // The prospect and its persona in one statement (a left join).
+        var found = await (
+            from x in db.Prospects.AsNoTracking()
+            where x.Id == query.ProspectId
+            join pe in db.Personas.AsNoTracking() on x.PersonaId equals pe.Id into personas
+            from pe in personas.DefaultIfEmpty()
+            select new { Prospect = x, Persona = pe }).FirstOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException("Prospect", query.ProspectId);
-        var persona = p.PersonaId is null ? null : await db.Personas.AsNoTracking().FirstOrDefaultAsync(x => x.Id == p.PersonaId, cancellationToken);
+        var (p, persona) = (found.Prospect, found.Persona);
         // One indexed read of the contact card (GetLead would read the lead's whole history); null when erased or unknown:
         // outreach then gets no address and skips the channels it cannot reach.
         var lead = await sender.Send(new GetLeadContact(p.LeadId), cancellationToken);
