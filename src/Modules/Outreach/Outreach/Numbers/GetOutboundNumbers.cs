@@ -27,6 +27,8 @@ internal sealed class GetOutboundNumbersValidator : IValidator<GetOutboundNumber
 /// (a meeting booked by phone, a no-show) and a prospect won or lost count for the prospect's latest enrolment and the
 /// furthest step it ran. Prospects: per owner, created in the period; per sequence, enrolled in it; per step, whose step
 /// ran in it. One grouped query per source, whatever the number of touches.
+/// Per A/B variant (docs/outbound.md, "A/B variants"): the variant's step's own sends, opens and clicks; the replies and meetings of
+/// the enrolments that received it, from its step on; the won and lost credited to those enrolments.
 /// </summary>
 internal sealed class GetOutboundNumbersHandler(OutreachDbContext db, ISender sender, SequenceCache sequences) : IQueryHandler<GetOutboundNumbers, OutboundNumbers>
 {
