@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 using Tandem.Host.Composition;
 using Tandem.Modules.Outreach.Data;
 using Tandem.Modules.Outreach.Scheduling;
@@ -17,6 +18,9 @@ namespace Tandem.Benchmarks;
 /// container (the scheduler's own loop body, batch after batch, until nothing is due); (3) an outbound list of
 /// <c>companies</c> (default 10,000) imported, scored and the fitting ones qualified, in the started host (Leads'
 /// import worker running). Prints throughput.
+/// <c>--outbound-scheduler [steps] [--postgres[=connection string]]</c>: the scheduler part alone, on SQLite or on PostgreSQL (the
+/// connection string given, else <c>TANDEM_TEST_POSTGRES</c>; a fresh database is created for the run and dropped after), with
+/// the load average printed before and after.
 /// </summary>
 internal static class OutboundBench
 {
@@ -30,6 +34,51 @@ internal static class OutboundBench
         await ImportListAsync(companies);
         return 0;
     }
+
+    public static async Task<int> RunSchedulerAsync(string[] args)
+    {
+        var steps = 100_000;
+        string? postgres = null;
+        foreach (var arg in args)
+        {
+            if (arg == "--postgres")
+                postgres = Environment.GetEnvironmentVariable("TANDEM_TEST_POSTGRES")
+                           ?? throw new ArgumentException("--postgres needs a connection string (--postgres=…) or TANDEM_TEST_POSTGRES.");
+            else if (arg.StartsWith("--postgres=", StringComparison.Ordinal)) postgres = arg["--postgres=".Length..];
+            else steps = int.Parse(arg, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        Console.WriteLine($"load average before: {LoadAverage()}");
+        if (postgres is null) await ScheduleAsync(steps);
+        else
+        {
+            // A fresh database on the server, dropped after the run (whatever happens).
+            var database = "tandem_bench_" + Guid.NewGuid().ToString("N")[..12];
+            var admin = new NpgsqlConnectionStringBuilder(postgres) { Pooling = false }.ConnectionString;
+            await using (var connection = new NpgsqlConnection(admin))
+            {
+                await connection.OpenAsync();
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+                await create.ExecuteNonQueryAsync();
+            }
+            try
+            {
+                await ScheduleAsync(steps, new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString);
+            }
+            finally
+            {
+                NpgsqlConnection.ClearAllPools();
+                await using var connection = new NpgsqlConnection(admin);
+                await connection.OpenAsync();
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync();
+            }
+        }
+        Console.WriteLine($"load average after: {LoadAverage()} ({Environment.ProcessorCount} cores)");
+        return 0;
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown (no /proc/loadavg)";
 
     private static void Rescore(int rows)
     {
@@ -57,11 +106,14 @@ internal static class OutboundBench
         Console.WriteLine($"ICP re-scoring: {rows:N0} rows in {watch.Elapsed.TotalSeconds:0.00} s ({rows / watch.Elapsed.TotalSeconds:N0} rows/s, {Environment.ProcessorCount} cores), {fitting:N0} fit");
     }
 
-    private static async Task ScheduleAsync(int count)
+    private static async Task ScheduleAsync(int count, string? postgres = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "tandem-outbound-bench-" + Guid.NewGuid().ToString("N"));
-        var app = TandemApp.Build([$"--Tandem:DataDirectory={dataDirectory}", "--urls=http://127.0.0.1:0", "--Tandem:Outreach:Channels:Email=noop",
-            "--Logging:LogLevel:Default=Warning"]);
+        string[] settings = [$"--Tandem:DataDirectory={dataDirectory}", "--urls=http://127.0.0.1:0", "--Tandem:Outreach:Channels:Email=noop",
+            "--Logging:LogLevel:Default=Warning"];
+        if (postgres is not null) settings = [.. settings, "--Tandem:Database:Provider=Postgres", $"--ConnectionStrings:Tandem={postgres}"];
+        var provider = postgres is null ? "SQLite" : "PostgreSQL";
+        var app = TandemApp.Build(settings);
         try
         {
             await app.Services.GetRequiredService<StartupTasks>().RunAsync(CancellationToken.None);
@@ -95,7 +147,7 @@ internal static class OutboundBench
                     db.ChangeTracker.Clear();
                 }
             }
-            Console.WriteLine($"seeded {count:N0} due email steps in {seed.Elapsed.TotalSeconds:0.0} s");
+            Console.WriteLine($"seeded {count:N0} due email steps in {seed.Elapsed.TotalSeconds:0.0} s ({provider})");
             var scheduler = app.Services.GetServices<IHostedService>().OfType<StepScheduler>().Single();
             var watch = Stopwatch.StartNew();
             var ran = 0;
@@ -103,7 +155,7 @@ internal static class OutboundBench
             while ((batch = await scheduler.RunOnceAsync(CancellationToken.None)) > 0) ran += batch;
             watch.Stop();
             Console.WriteLine($"scheduler: {ran:N0} steps claimed, checked, sent (no-op channel) and recorded in {watch.Elapsed.TotalSeconds:0.00} s " +
-                              $"= {ran / watch.Elapsed.TotalMinutes:N0} steps/min (SQLite, batch 500)");
+                              $"= {ran / watch.Elapsed.TotalMinutes:N0} steps/min ({provider}, batch 500)");
         }
         finally
         {

@@ -51,7 +51,7 @@ internal static class KpiEndpoints
         }
         var prospecting = outbound is null ? null : new Prospecting(outbound.Prospects, outbound.CallsMade, outbound.EmailsSent,
             outbound.Replies, outbound.ResponseRate, outbound.MeetingsBooked, outbound.Won, outbound.Lost, outbound.WinRate, outbound.NoShows,
-            outbound.ByOwner ?? [], outbound.BySequence ?? [], outbound.ByStep ?? []);
+            outbound.ByOwner ?? [], outbound.BySequence ?? [], outbound.ByStep ?? [], outbound.ByVariant ?? []);
         var bySource = leads?.BySource.Select(s => new SourceKpis(s.Channel, s.CampaignId, s.Leads, s.Mqls, s.Rejected, s.Won)).ToList();
         return TypedResults.Ok(new Kpis(start, end, campaignId, channel, owner, generation, prospecting, bySource ?? [], unavailable));
     }
@@ -80,10 +80,10 @@ internal sealed record Kpis(DateTimeOffset From, DateTimeOffset To, string? Camp
 internal sealed record LeadGeneration(long? Visitors, long? Leads, long? Mqls, Money? Cost, IReadOnlyList<Money>? CostsByCurrency,
     decimal? CostPerLead, decimal? CostPerMql, double? VisitorToLeadRate, double? LeadToMqlRate);
 
-/// <summary>Sales' numbers, then the same per owner, per sequence and per step (docs/outbound.md, "Numbers").</summary>
+/// <summary>Sales' numbers, then the same per owner, per sequence and per step, and per A/B variant of a step (docs/outbound.md, "Numbers").</summary>
 internal sealed record Prospecting(int Prospects, int CallsMade, int EmailsSent, int Replies, double ResponseRate, int MeetingsBooked,
     int Won, int Lost, double WinRate, int NoShows, IReadOnlyList<OwnerNumbers> ByOwner, IReadOnlyList<SequenceNumbers> BySequence,
-    IReadOnlyList<StepNumbers> ByStep);
+    IReadOnlyList<StepNumbers> ByStep, IReadOnlyList<VariantNumbers> ByVariant);
 
 /// <summary>Leads per source, with what sales made of them.</summary>
 internal sealed record SourceKpis(string Channel, string? CampaignId, int Leads, int Mqls, int Rejected, int Won);

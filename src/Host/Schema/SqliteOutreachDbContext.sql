@@ -234,3 +234,16 @@ VALUES ('20261130090133_BookingProfiles', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+ALTER TABLE "Steps" ADD "Variant" TEXT NULL;
+
+UPDATE "Sequences" SET "Steps" = '[{"kind":"call","waitDays":0,"subject":null,"body":null,"instructions":"Call back: the person asked to be called. Offer a free energy study and book it.","branches":null,"variants":null},{"kind":"email","waitDays":2,"subject":"Votre \u00E9tude \u00E9nerg\u00E9tique gratuite","body":"Bonjour, suite \u00E0 votre demande, nous vous proposons une \u00E9tude \u00E9nerg\u00E9tique gratuite de votre logement.","instructions":null,"branches":null,"variants":null}]'
+WHERE "Id" = 'default-callback';
+SELECT changes();
+
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261130113735_ScheduledStepVariant', '10.0.15');
+
+COMMIT;
+

@@ -101,3 +101,13 @@ VALUES ('20261130030319_Outbound', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+CREATE INDEX "IX_Prospects_Outcome_CreatedAt_Id" ON "Prospects" ("Outcome", "CreatedAt" DESC, "Id");
+
+CREATE INDEX "IX_Prospects_Outcome_OutcomeAt" ON "Prospects" ("Outcome", "OutcomeAt");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261130113806_ProspectOutcomeIndexes', '10.0.15');
+
+COMMIT;
+

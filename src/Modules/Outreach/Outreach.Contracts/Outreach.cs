@@ -30,8 +30,9 @@ public sealed record GetEnrollment(string Id) : IQuery<EnrollmentDetails>;
 public sealed record EnrollmentDetails(string Id, string ProspectId, string SequenceId, string Status, string? StopReason, IReadOnlyList<EnrollmentStep> Steps);
 
 /// <summary>A step of an enrolment: <see cref="StepStatuses"/>; <paramref name="Attempts"/> and <paramref name="Error"/> for channel retries.</summary>
+/// <remarks><paramref name="Variant"/>: the A/B variant the step ran with (null: the step has none, or has not run).</remarks>
 public sealed record EnrollmentStep(int Index, string Kind, string Status, DateTimeOffset? DueAt, string? BlockedReason, int Attempts = 0, string? Error = null,
-    string? Outcome = null);
+    string? Outcome = null, string? Variant = null);
 
 /// <summary>The outbound channels that channel plugins currently provide (published by the host when its plugin catalog changes).</summary>
 public sealed record ChannelsChanged(IReadOnlyList<string> Channels) : INotification;
@@ -241,8 +242,17 @@ public sealed record TaskOutcomes
 /// <param name="Body">Email body (a Fluid template).</param>
 /// <param name="Instructions">What the rep does (calls, LinkedIn, tasks).</param>
 /// <param name="Branches">Where to go on an outcome instead of the next step.</param>
+/// <param name="Variants">Optional A/B variants of the step's templates (email and LinkedIn steps): each enrolment gets one, chosen by weight,
+/// the same one every time (docs/outbound.md, "A/B variants").</param>
 public sealed record SequenceStepDefinition(string Kind, int WaitDays, string? Subject = null, string? Body = null, string? Instructions = null,
-    IReadOnlyList<SequenceBranch>? Branches = null);
+    IReadOnlyList<SequenceBranch>? Branches = null, IReadOnlyList<StepVariantDefinition>? Variants = null);
+
+/// <summary>One A/B variant of a step's templates.</summary>
+/// <param name="Name">Its name, unique in the step (<c>A</c>, <c>B</c>, <c>short-subject</c>…): the numbers are per name.</param>
+/// <param name="Weight">Its share: a variant of weight 3 next to one of weight 1 goes to about three enrolments in four (1..1000).</param>
+/// <param name="Subject">Its subject (a Fluid template); null: the step's.</param>
+/// <param name="Body">Its body (a Fluid template); null: the step's (a control variant).</param>
+public sealed record StepVariantDefinition(string Name, int Weight = 1, string? Subject = null, string? Body = null);
 
 /// <summary>
 /// A branch: when the step ends with <paramref name="When"/> (a task outcome such as <c>no-answer</c>, or <c>replied</c>,
@@ -297,11 +307,16 @@ public sealed record CheckContact(string? ProspectId, string? LeadId, string Cha
 /// <summary>The decision: allowed, or why not and when it will be.</summary>
 public sealed record ContactCheck(bool Allowed, IReadOnlyList<string> Reasons, DateTimeOffset? NextAllowedAt);
 
-/// <summary>Render an email template for a prospect (or sample values) without sending it.</summary>
-public sealed record PreviewTemplate(string? Subject, string Body, string? ProspectId) : IQuery<TemplatePreview>;
+/// <summary>
+/// Render an email template for a prospect (or sample values) without sending it: the given <paramref name="Subject"/> and
+/// <paramref name="Body"/>, or a sequence's step (<paramref name="SequenceId"/>, <paramref name="Step"/>) and, optionally, one of
+/// its A/B variants (<paramref name="Variant"/>); a subject or body given with a step overrides the step's.
+/// </summary>
+public sealed record PreviewTemplate(string? Subject, string? Body, string? ProspectId, string? SequenceId = null, int? Step = null, string? Variant = null)
+    : IQuery<TemplatePreview>;
 
-/// <summary>The rendered subject and body.</summary>
-public sealed record TemplatePreview(string? Subject, string Body);
+/// <summary>The rendered subject and body, and the A/B variant rendered (null: none).</summary>
+public sealed record TemplatePreview(string? Subject, string Body, string? Variant = null);
 
 /// <summary>
 /// The numbers sales lives by for [From, To), optionally for one owner: prospects, calls made, emails sent, replies,
@@ -315,7 +330,7 @@ public sealed record GetOutboundNumbers(DateTimeOffset From, DateTimeOffset To, 
 /// </summary>
 public sealed record OutboundNumbers(int Prospects, int CallsMade, int EmailsSent, int Replies, double ResponseRate, int MeetingsBooked,
     int Won, int Lost, double WinRate, int NoShows = 0, IReadOnlyList<OwnerNumbers>? ByOwner = null,
-    IReadOnlyList<SequenceNumbers>? BySequence = null, IReadOnlyList<StepNumbers>? ByStep = null);
+    IReadOnlyList<SequenceNumbers>? BySequence = null, IReadOnlyList<StepNumbers>? ByStep = null, IReadOnlyList<VariantNumbers>? ByVariant = null);
 
 /// <summary>One owner's numbers (<paramref name="Owner"/> null: touches and prospects of nobody in particular).</summary>
 public sealed record OwnerNumbers(string? Owner, int Prospects, int CallsMade, int EmailsSent, int Replies, double? ResponseRate, int MeetingsBooked,
@@ -328,3 +343,11 @@ public sealed record SequenceNumbers(string SequenceId, string SequenceName, int
 /// <summary>One step's numbers (<paramref name="Step"/>: its index in the sequence): prospects whose step ran in the period, its touches and outcomes.</summary>
 public sealed record StepNumbers(string SequenceId, int Step, string Kind, int Prospects, int CallsMade, int EmailsSent, int Replies,
     double? ResponseRate, int MeetingsBooked, int NoShows, int Won, int Lost, double? WinRate);
+
+/// <summary>
+/// The results of one A/B variant of a step: <paramref name="Prospects"/> whose step ran with it in the period; emails it sent and the
+/// opens and clicks reported for them (events, where the channel knows them); replies and meetings booked by those enrolments from that
+/// step on, and the won and lost credited to them (docs/outbound.md, "A/B variants").
+/// </summary>
+public sealed record VariantNumbers(string SequenceId, int Step, string Variant, int Prospects, int EmailsSent, int Opened, int Clicked, int Replies,
+    double? ResponseRate, int MeetingsBooked, int Won, int Lost, double? WinRate);

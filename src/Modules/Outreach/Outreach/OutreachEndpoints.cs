@@ -15,6 +15,10 @@ internal static class OutreachEndpoints
             var created = await sender.Send(command, ct);
             return Results.Created($"/api/outreach/sequences/{created.Id}", created);
         }).WithName("DefineSequence").WithSummary("Define a sequence of email, call, LinkedIn and task steps with waits and branches");
+        api.MapGet("/sequences", async (int? page, int? pageSize, ISender sender, CancellationToken ct) =>
+            Results.Ok(await sender.Send(new ListSequences(page ?? 1, pageSize ?? 25), ct))).WithName("ListSequences").WithSummary("The sequences, newest first");
+        api.MapGet("/sequences/{id}", async (string id, ISender sender, CancellationToken ct) => Results.Ok(await sender.Send(new GetSequence(id), ct)))
+            .WithName("GetSequence").WithSummary("One sequence with its steps, branches and A/B variants");
 
         api.MapPost("/enrollments", async (EnrolProspect command, ISender sender, CancellationToken ct) =>
         {

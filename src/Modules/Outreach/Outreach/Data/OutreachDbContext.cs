@@ -5,7 +5,14 @@ using Tandem.Modules.Shared.Persistence;
 namespace Tandem.Modules.Outreach.Data;
 
 internal sealed record SequenceStep(string Kind, int WaitDays, string? Subject = null, string? Body = null, string? Instructions = null,
-    List<SequenceBranch>? Branches = null);
+    List<SequenceBranch>? Branches = null, List<StepVariant>? Variants = null)
+{
+    /// <summary>The subject and body this step sends with <paramref name="variant"/> (a variant's own, else the step's).</summary>
+    public (string? Subject, string? Body) Templates(StepVariant? variant) => (variant?.Subject ?? Subject, variant?.Body ?? Body);
+}
+
+/// <summary>An A/B variant of a step's templates (stored with the sequence's steps, as JSON).</summary>
+internal sealed record StepVariant(string Name, int Weight, string? Subject = null, string? Body = null);
 
 internal sealed class Sequence
 {
@@ -80,6 +87,8 @@ internal sealed class ScheduledStep
     public string? BlockedReason { get; set; }
     public string? Outcome { get; set; }
     public long? DoneAt { get; set; }
+    /// <summary>The A/B variant the step ran with (its name in the sequence's step), so that its results attach to it.</summary>
+    public string? Variant { get; set; }
 
     public const string Waiting = "waiting";
 }

@@ -129,7 +129,7 @@ internal sealed class GetEnrollmentHandler(OutreachDbContext db, SequenceCache s
         {
             if (rows.TryGetValue(i, out var s))
                 return new EnrollmentStep(i, s.Kind, s.Status == ScheduledStep.Waiting ? StepStatuses.Due : s.Status, DateTimeOffset.FromUnixTimeMilliseconds(s.DueAt),
-                    s.BlockedReason, s.Attempts, s.Error, s.Outcome);
+                    s.BlockedReason, s.Attempts, s.Error, s.Outcome, s.Variant);
             // Never scheduled: passed over by a branch or a stop, or still to come.
             var passed = i < furthest || e.Status != EnrollmentStatuses.Active;
             return new EnrollmentStep(i, def.Kind, passed ? StepStatuses.Skipped : StepStatuses.Pending, null, null);

@@ -27,6 +27,8 @@ internal sealed class GetOutboundNumbersValidator : IValidator<GetOutboundNumber
 /// (a meeting booked by phone, a no-show) and a prospect won or lost count for the prospect's latest enrolment and the
 /// furthest step it ran. Prospects: per owner, created in the period; per sequence, enrolled in it; per step, whose step
 /// ran in it. One grouped query per source, whatever the number of touches.
+/// Per A/B variant (docs/outbound.md, "A/B variants"): the variant's step's own sends, opens and clicks; the replies and meetings of
+/// the enrolments that received it, from its step on; the won and lost credited to those enrolments.
 /// </summary>
 internal sealed class GetOutboundNumbersHandler(OutreachDbContext db, ISender sender, SequenceCache sequences) : IQueryHandler<GetOutboundNumbers, OutboundNumbers>
 {
@@ -47,10 +49,14 @@ internal sealed class GetOutboundNumbersHandler(OutreachDbContext db, ISender se
                 a.Owner, a.Channel, a.Kind, a.Outcome,
                 SequenceId = e == null ? null : e.SequenceId,
                 StepIndex = s == null ? (int?)null : s.StepIndex,
+                Variant = s == null ? null : s.Variant,
+                // Replies and meetings (few) keep their enrolment: they count for every A/B variant it received up to that step.
+                Enrollment = a.Kind == "replied" || a.Outcome == TaskOutcomes.MeetingBooked ? a.EnrollmentId : null,
                 // Outside a sequence: credited through the prospect (few such touches: logged by hand, meetings).
                 ProspectId = a.EnrollmentId == null ? a.ProspectId : null,
             } into g
-            select new TouchCount(g.Key.Owner, g.Key.Channel, g.Key.Kind, g.Key.Outcome, g.Key.SequenceId, g.Key.StepIndex, g.Key.ProspectId, g.Count()))
+            select new TouchCount(g.Key.Owner, g.Key.Channel, g.Key.Kind, g.Key.Outcome, g.Key.SequenceId, g.Key.StepIndex, g.Key.ProspectId,
+                g.Key.Variant, g.Key.Enrollment, g.Count()))
             .ToListAsync(cancellationToken);
         var prospects = await sender.Send(new GetProspectNumbers(query.From, query.To, query.Owner), cancellationToken);
 
@@ -61,6 +67,8 @@ internal sealed class GetOutboundNumbersHandler(OutreachDbContext db, ISender se
         Tally Owner(string? owner) => Get(byOwner, owner ?? "");
         Tally Sequence(string id) => Get(bySequence, id);
         Tally Step(string id, int step) => Get(byStep, (id, step));
+        var byVariant = new Dictionary<(string Sequence, int Step, string Variant), Tally>();
+        Tally Variant(string id, int step, string variant) => Get(byVariant, (id, step, variant));
 
         // Touches outside a sequence and decided prospects are credited to the prospect's latest enrolment and furthest step.
         var credited = await LatestEnrolmentsAsync(
@@ -69,20 +77,36 @@ internal sealed class GetOutboundNumbersHandler(OutreachDbContext db, ISender se
         foreach (var c in counts)
         {
             var (sequenceId, stepIndex) = (c.SequenceId, c.StepIndex);
-            if (sequenceId is null && c.ProspectId is not null && credited.TryGetValue(c.ProspectId, out var latest)) (sequenceId, stepIndex) = latest;
+            if (sequenceId is null && c.ProspectId is not null && credited.TryGetValue(c.ProspectId, out var latest)) (sequenceId, stepIndex) = (latest.Sequence, latest.Step);
             foreach (var tally in Targets(total, Owner(c.Owner), sequenceId is null ? null : Sequence(sequenceId),
                          sequenceId is null || stepIndex is null ? null : Step(sequenceId, stepIndex.Value)))
                 tally.Add(c);
+            // A/B: the variant's own touches (sent, opened, clicked); replies and meetings are counted per enrolment below.
+            if (c.Variant is not null && c.SequenceId is not null && c.StepIndex is not null) Variant(c.SequenceId, c.StepIndex.Value, c.Variant).AddOwn(c);
         }
+        // A/B: replies and meetings booked by an enrolment, from each variant's step on, and the won and lost credited to it.
+        var variantEnrollments = counts.Where(c => c.Enrollment is not null).Select(c => c.Enrollment!)
+            .Concat(credited.Values.Where(x => x.Enrollment is not null).Select(x => x.Enrollment!)).Distinct(StringComparer.Ordinal).ToList();
+        var variantsOf = await VariantsRunAsync(variantEnrollments, cancellationToken);
+        void Credit(string? enrollment, string? sequenceId, int? upTo, Action<Tally> add)
+        {
+            if (enrollment is null || sequenceId is null || !variantsOf.TryGetValue(enrollment, out var ran)) return;
+            foreach (var (step, variant) in ran)
+                if (upTo is null || step <= upTo) add(Variant(sequenceId, step, variant));
+        }
+        foreach (var c in counts.Where(c => c.Enrollment is not null)) Credit(c.Enrollment, c.SequenceId, c.StepIndex, t => t.AddResult(c));
+        foreach (var c in counts.Where(c => c.ProspectId is not null && (c.Kind == "replied" || c.Outcome == TaskOutcomes.MeetingBooked)))
+            if (credited.TryGetValue(c.ProspectId!, out var latest)) Credit(latest.Enrollment, latest.Sequence, latest.Step, t => t.AddResult(c));
         foreach (var created in prospects.CreatedByOwner ?? []) Owner(created.Owner).Prospects += created.Prospects;
         foreach (var decided in prospects.Decided ?? [])
         {
-            var latest = credited.GetValueOrDefault(decided.ProspectId);
+            var latest = credited.TryGetValue(decided.ProspectId, out var l) ? l : default;
             foreach (var tally in Targets(null, Owner(decided.Owner), latest.Sequence is null ? null : Sequence(latest.Sequence),
                          latest.Sequence is null || latest.Step is null ? null : Step(latest.Sequence, latest.Step.Value)))
                 tally.Decide(decided.Outcome);
+            Credit(latest.Enrollment, latest.Sequence, latest.Step, t => t.Decide(decided.Outcome));
         }
-        await CountProspectsPerSequenceAndStepAsync(query, bySequence, byStep, cancellationToken);
+        await CountProspectsPerSequenceAndStepAsync(query, bySequence, byStep, byVariant, cancellationToken);
 
         var sequenceRows = new List<SequenceNumbers>();
         foreach (var (id, t) in bySequence)
@@ -99,13 +123,16 @@ internal sealed class GetOutboundNumbersHandler(OutreachDbContext db, ISender se
             stepRows.Add(new StepNumbers(id, index, kind, t.Prospects, t.Calls, t.Emails, t.Replies, t.ResponseRate, t.Meetings, t.NoShows,
                 t.Won, t.Lost, t.WinRate));
         }
+        var variantRows = byVariant.OrderBy(x => x.Key.Sequence, StringComparer.Ordinal).ThenBy(x => x.Key.Step).ThenBy(x => x.Key.Variant, StringComparer.Ordinal)
+            .Select(x => new VariantNumbers(x.Key.Sequence, x.Key.Step, x.Key.Variant, x.Value.Prospects, x.Value.Emails, x.Value.Opened, x.Value.Clicked,
+                x.Value.Replies, x.Value.ResponseRate, x.Value.Meetings, x.Value.Won, x.Value.Lost, x.Value.WinRate)).ToList();
         var emails = total.Emails;
         return new OutboundNumbers(prospects.Prospects, total.Calls, emails, total.Replies, emails == 0 ? 0 : (double)total.Replies / emails, total.Meetings,
             prospects.Won, prospects.Lost, prospects.Won + prospects.Lost == 0 ? 0 : (double)prospects.Won / (prospects.Won + prospects.Lost), total.NoShows,
             byOwner.Select(x => new OwnerNumbers(x.Key.Length == 0 ? null : x.Key, x.Value.Prospects, x.Value.Calls, x.Value.Emails, x.Value.Replies,
                 x.Value.ResponseRate, x.Value.Meetings, x.Value.NoShows, x.Value.Won, x.Value.Lost, x.Value.WinRate)).ToList(),
             sequenceRows.OrderBy(r => r.SequenceName, StringComparer.Ordinal).ThenBy(r => r.SequenceId, StringComparer.Ordinal).ToList(),
-            stepRows);
+            stepRows, variantRows);
     }
 
     private static IEnumerable<Tally> Targets(params Tally?[] tallies) => tallies.OfType<Tally>();
@@ -117,9 +144,10 @@ internal sealed class GetOutboundNumbersHandler(OutreachDbContext db, ISender se
     }
 
     /// <summary>Per prospect: the sequence of its latest enrolment and the furthest step that enrolment ran (null: none yet).</summary>
-    private async Task<Dictionary<string, (string? Sequence, int? Step)>> LatestEnrolmentsAsync(List<string> prospectIds, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, (string? Sequence, int? Step, string? Enrollment)>> LatestEnrolmentsAsync(List<string> prospectIds,
+        CancellationToken cancellationToken)
     {
-        var result = new Dictionary<string, (string? Sequence, int? Step)>(StringComparer.Ordinal);
+        var result = new Dictionary<string, (string? Sequence, int? Step, string? Enrollment)>(StringComparer.Ordinal);
         foreach (var chunk in prospectIds.Chunk(Chunk))
         {
             var enrolments = await db.Enrollments.AsNoTracking().Where(e => chunk.Contains(e.ProspectId))
@@ -128,13 +156,30 @@ internal sealed class GetOutboundNumbersHandler(OutreachDbContext db, ISender se
             var ids = latest.Select(e => e.Id).ToList();
             var furthest = await db.Steps.AsNoTracking().Where(s => ids.Contains(s.EnrollmentId) && s.Status == StepStatuses.Done)
                 .GroupBy(s => s.EnrollmentId).Select(g => new { g.Key, Step = g.Max(s => s.StepIndex) }).ToDictionaryAsync(x => x.Key, x => x.Step, cancellationToken);
-            foreach (var e in latest) result[e.ProspectId] = (e.SequenceId, furthest.TryGetValue(e.Id, out var step) ? step : null);
+            foreach (var e in latest) result[e.ProspectId] = (e.SequenceId, furthest.TryGetValue(e.Id, out var step) ? step : null, e.Id);
+        }
+        return result;
+    }
+
+    /// <summary>Per enrolment: the steps it ran with an A/B variant (index, variant name), by chunks.</summary>
+    private async Task<Dictionary<string, List<(int Step, string Variant)>>> VariantsRunAsync(List<string> enrollmentIds, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, List<(int, string)>>(StringComparer.Ordinal);
+        foreach (var chunk in enrollmentIds.Chunk(Chunk))
+        {
+            var rows = await db.Steps.AsNoTracking().Where(s => chunk.Contains(s.EnrollmentId) && s.Variant != null && s.Status == StepStatuses.Done)
+                .Select(s => new { s.EnrollmentId, s.StepIndex, s.Variant }).ToListAsync(cancellationToken);
+            foreach (var r in rows)
+            {
+                if (!result.TryGetValue(r.EnrollmentId, out var list)) result[r.EnrollmentId] = list = [];
+                list.Add((r.StepIndex, r.Variant!));
+            }
         }
         return result;
     }
 
     private async Task CountProspectsPerSequenceAndStepAsync(GetOutboundNumbers query, Dictionary<string, Tally> bySequence,
-        Dictionary<(string, int), Tally> byStep, CancellationToken cancellationToken)
+        Dictionary<(string, int), Tally> byStep, Dictionary<(string, int, string), Tally> byVariant, CancellationToken cancellationToken)
     {
         var enrolments = db.Enrollments.AsNoTracking().Where(e => e.CreatedAt >= query.From && e.CreatedAt < query.To);
         if (query.Owner is not null) enrolments = enrolments.Where(e => e.Owner == query.Owner);
@@ -146,12 +191,17 @@ internal sealed class GetOutboundNumbersHandler(OutreachDbContext db, ISender se
                   where s.Status == StepStatuses.Done && s.DoneAt >= fromMs && s.DoneAt < toMs
                   join e in db.Enrollments on s.EnrollmentId equals e.Id
                   where query.Owner == null || e.Owner == query.Owner
-                  group s by new { e.SequenceId, s.StepIndex } into g
-                  select new { g.Key.SequenceId, g.Key.StepIndex, Count = g.Count() };
-        foreach (var row in await ran.ToListAsync(cancellationToken)) Get(byStep, (row.SequenceId, row.StepIndex)).Prospects = row.Count;
+                  group s by new { e.SequenceId, s.StepIndex, s.Variant } into g
+                  select new { g.Key.SequenceId, g.Key.StepIndex, g.Key.Variant, Count = g.Count() };
+        foreach (var row in await ran.ToListAsync(cancellationToken))
+        {
+            Get(byStep, (row.SequenceId, row.StepIndex)).Prospects += row.Count;
+            if (row.Variant is not null) Get(byVariant, (row.SequenceId, row.StepIndex, row.Variant)).Prospects += row.Count;
+        }
     }
 
-    private sealed record TouchCount(string? Owner, string Channel, string Kind, string? Outcome, string? SequenceId, int? StepIndex, string? ProspectId, int Count);
+    private sealed record TouchCount(string? Owner, string Channel, string Kind, string? Outcome, string? SequenceId, int? StepIndex, string? ProspectId,
+        string? Variant, string? Enrollment, int Count);
 
     private sealed class Tally
     {
@@ -161,6 +211,8 @@ internal sealed class GetOutboundNumbersHandler(OutreachDbContext db, ISender se
         public int Replies { get; private set; }
         public int Meetings { get; private set; }
         public int NoShows { get; private set; }
+        public int Opened { get; private set; }
+        public int Clicked { get; private set; }
         public int Won { get; private set; }
         public int Lost { get; private set; }
         public double? ResponseRate => Emails == 0 ? null : Math.Round((double)Replies / Emails, 4);
@@ -173,6 +225,21 @@ internal sealed class GetOutboundNumbersHandler(OutreachDbContext db, ISender se
             if (c.Kind == "replied") Replies += c.Count;
             if (c.Outcome == TaskOutcomes.MeetingBooked) Meetings += c.Count;
             if (c.Kind == "meeting" && c.Outcome == MeetingStatuses.NoShow) NoShows += c.Count;
+        }
+
+        /// <summary>An A/B variant's own touches: the emails its step sent and the opens and clicks reported for them.</summary>
+        public void AddOwn(TouchCount c)
+        {
+            if (c.Channel == StepKinds.Email && c.Kind == "sent") Emails += c.Count;
+            if (c.Kind == ChannelEventKinds.Opened) Opened += c.Count;
+            if (c.Kind == ChannelEventKinds.Clicked) Clicked += c.Count;
+        }
+
+        /// <summary>An A/B variant's results: the enrolment's replies and meetings booked from the variant's step on.</summary>
+        public void AddResult(TouchCount c)
+        {
+            if (c.Kind == "replied") Replies += c.Count;
+            if (c.Outcome == TaskOutcomes.MeetingBooked) Meetings += c.Count;
         }
 
         public void Decide(string outcome)

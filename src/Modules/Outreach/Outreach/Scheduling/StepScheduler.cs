@@ -8,6 +8,7 @@ using Tandem.Modules.Outreach.Channels;
 using Tandem.Modules.Outreach.Contracts;
 using Tandem.Modules.Outreach.Data;
 using Tandem.Modules.Outreach.Policy;
+using Tandem.Modules.Outreach.Sequences;
 using Tandem.Modules.Outreach.Templates;
 using Tandem.Modules.Shared.Modules;
 using Tandem.Modules.Shared.Persistence;
@@ -195,20 +196,26 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
                     step.BlockedReason = deferral.Reason;
                     continue;
                 }
+                // A/B: the enrolment's variant of this step (the same every time it is asked), recorded on the step for its numbers.
+                var variant = AbVariants.Choose(definition.Variants, enrollment.Id, step.StepIndex);
+                step.Variant = variant?.Name;
+                var (subject, body) = definition.Templates(variant);
                 // {{ bookingUrl }}: the owner's booking page for this person, made only when the template asks for it.
                 Uri? bookingUrl = null;
-                if ((TemplateRenderer.UsesBookingUrl(definition.Body) || TemplateRenderer.UsesBookingUrl(definition.Subject)) && enrollment.Owner is { } owner)
+                if ((TemplateRenderer.UsesBookingUrl(body) || TemplateRenderer.UsesBookingUrl(subject)) && enrollment.Owner is { } owner)
                 {
                     if (!hasBookingPage.TryGetValue(owner, out var hasPage))
                         hasBookingPage[owner] = hasPage = await bookingPages.ForAsync(owner, cancellationToken) is not null;
                     if (hasPage) bookingUrl = bookingLinks.PageFor(owner, step.ProspectId);
                 }
-                sends.Add(new Send(step, address!, definition.Subject is null ? null : renderer.Render(definition.Subject, contact, enrollment.Owner, bookingUrl),
-                    renderer.Render(definition.Body ?? "", contact, enrollment.Owner, bookingUrl), mailbox.Address, mailbox.DisplayName));
+                sends.Add(new Send(step, address!, subject is null ? null : renderer.Render(subject, contact, enrollment.Owner, bookingUrl),
+                    renderer.Render(body ?? "", contact, enrollment.Owner, bookingUrl), mailbox.Address, mailbox.DisplayName));
                 continue;
             }
             // Calls, LinkedIn and manual steps are done by a person: a task in the owner's day, with the step's id.
             step.Status = ScheduledStep.Waiting;
+            // A LinkedIn step's draft message is rendered from this variant when the rep lists the task (the same choice).
+            step.Variant = AbVariants.Choose(definition.Variants, enrollment.Id, step.StepIndex)?.Name;
             if (!existingTasks.Contains(step.Id))
                 db.Tasks.Add(new RepTaskEntity
                 {

@@ -29,6 +29,7 @@ internal sealed class DefineSequenceValidator : IValidator<DefineSequence>
             if (s.Kind == StepKinds.Email && string.IsNullOrWhiteSpace(s.Body)) errors.Add($"{at}.body", "An email step needs a body.");
             if (TemplateRenderer.Problem(s.Subject) is { } sp) errors.Add($"{at}.subject", sp);
             if (TemplateRenderer.Problem(s.Body) is { } bp) errors.Add($"{at}.body", bp);
+            ValidateVariants(s, at, errors);
             if (s.Branches is null) continue;
             for (var j = 0; j < s.Branches.Count; j++)
             {
@@ -41,6 +42,40 @@ internal sealed class DefineSequenceValidator : IValidator<DefineSequence>
             }
         }
     }
+
+    private static void ValidateVariants(SequenceStepDefinition s, string at, ValidationErrors errors)
+    {
+        if (s.Variants is not { Count: > 0 } variants) return;
+        if (s.Kind is not (StepKinds.Email or StepKinds.LinkedIn))
+        {
+            errors.Add($"{at}.variants", "Only email and LinkedIn steps have templates to vary.");
+            return;
+        }
+        if (variants.Count < 2) errors.Add($"{at}.variants", "An A/B test needs at least two variants.");
+        if (variants.Count > VariantRules.MaxVariants) { errors.Add($"{at}.variants", $"At most {VariantRules.MaxVariants} variants."); return; }
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var k = 0; k < variants.Count; k++)
+        {
+            var v = variants[k];
+            var vat = $"{at}.variants[{k}]";
+            if (v is null) { errors.Add(vat, "A variant is required."); continue; }
+            errors.Required($"{vat}.name", v.Name).SingleLine($"{vat}.name", v.Name, Limits.Key)
+                .SingleLine($"{vat}.subject", v.Subject, Limits.Title).MultiLine($"{vat}.body", v.Body, Limits.Body);
+            if (!string.IsNullOrWhiteSpace(v.Name) && !names.Add(v.Name.Trim())) errors.Add($"{vat}.name", $"Another variant of this step is named '{v.Name}'.");
+            if (v.Weight is < 1 or > VariantRules.MaxWeight) errors.Add($"{vat}.weight", $"Between 1 and {VariantRules.MaxWeight}.");
+            if (v.Subject is not null && s.Kind != StepKinds.Email) errors.Add($"{vat}.subject", "Only email steps have a subject.");
+            if (v.Body is not null && string.IsNullOrWhiteSpace(v.Body)) errors.Add($"{vat}.body", "Leave it out to use the step's body; not blank.");
+            if (TemplateRenderer.Problem(v.Subject) is { } sp) errors.Add($"{vat}.subject", sp);
+            if (TemplateRenderer.Problem(v.Body) is { } bp) errors.Add($"{vat}.body", bp);
+        }
+    }
+}
+
+/// <summary>A/B variants (docs/outbound.md, "A/B variants"): only where there are templates to vary, two or more, named once, weighted.</summary>
+file static class VariantRules
+{
+    public const int MaxVariants = 10;
+    public const int MaxWeight = 1000;
 }
 
 internal sealed class DefineSequenceHandler(OutreachDbContext db, TimeProvider clock) : ICommandHandler<DefineSequence, SequenceCreated>
@@ -50,7 +85,8 @@ internal sealed class DefineSequenceHandler(OutreachDbContext db, TimeProvider c
         var sequence = new Sequence
         {
             Id = Ids.New(), Name = command.Name, StopOnReply = command.StopOnReply, IsDefault = command.AutoEnroll, CreatedAt = clock.GetUtcNow(),
-            Steps = command.Steps.Select(s => new SequenceStep(s.Kind, s.WaitDays, s.Subject, s.Body, s.Instructions, s.Branches?.ToList())).ToList(),
+            Steps = command.Steps.Select(s => new SequenceStep(s.Kind, s.WaitDays, s.Subject, s.Body, s.Instructions, s.Branches?.ToList(),
+                s.Variants is { Count: > 0 } v ? v.Select(x => new StepVariant(x.Name.Trim(), x.Weight, x.Subject, x.Body)).ToList() : null)).ToList(),
         };
         db.Sequences.Add(sequence);
         await db.SaveChangesAsync(cancellationToken);

@@ -41,6 +41,7 @@ internal sealed class GetSequenceHandler(OutreachDbContext db) : IQueryHandler<G
 internal static class SequenceMapping
 {
     public static SequenceDetails ToDetails(this Sequence s) =>
-        new(s.Id, s.Name, s.Steps.Select(x => new SequenceStepDefinition(x.Kind, x.WaitDays, x.Subject, x.Body, x.Instructions, x.Branches)).ToList(),
+        new(s.Id, s.Name, s.Steps.Select(x => new SequenceStepDefinition(x.Kind, x.WaitDays, x.Subject, x.Body, x.Instructions, x.Branches,
+                x.Variants?.Select(v => new StepVariantDefinition(v.Name, v.Weight, v.Subject, v.Body)).ToList())).ToList(),
             s.StopOnReply, s.IsDefault, s.CreatedAt);
 }

@@ -75,7 +75,8 @@ internal sealed class ListTasksHandler(OutreachDbContext db, SequenceCache seque
                 if (t.Kind == StepKinds.LinkedIn)
                 {
                     profile = LinkedInLinks.ProfileOrSearch(e.Contact);
-                    if (t.StepIndex < sequence.Steps.Count && sequence.Steps[t.StepIndex].Body is { Length: > 0 } template)
+                    if (t.StepIndex < sequence.Steps.Count && sequence.Steps[t.StepIndex] is var definition
+                        && definition.Templates(Sequences.AbVariants.Choose(definition.Variants, e.Id, t.StepIndex)).Body is { Length: > 0 } template)
                         draft = renderer.Render(template, e.Contact, e.Owner,
                             TemplateRenderer.UsesBookingUrl(template) && e.Owner is { } owner && await booking.ForAsync(owner, cancellationToken) is not null
                                 ? links.PageFor(owner, e.ProspectId) : null);

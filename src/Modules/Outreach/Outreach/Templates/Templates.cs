@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Fluid;
 using Mediator;
+using Microsoft.EntityFrameworkCore;
 using Tandem.Modules.Outreach.Contracts;
 using Tandem.Modules.Outreach.Data;
 using Tandem.Modules.Prospects.Contracts;
@@ -10,7 +11,7 @@ namespace Tandem.Modules.Outreach.Templates;
 
 /// <summary>
 /// Email templates in Liquid (Fluid): <c>{{ firstName }}</c>, <c>{{ lastName }}</c>, <c>{{ company }}</c>, <c>{{ jobTitle }}</c>,
-/// <c>{{ owner }}</c>, <c>{{ persona }}</c>, <c>{{ bookingUrl }}</c> (the owner's booking page for the person; empty when the owner
+/// <c>{{ owner }}</c>, <c>{{ persona }}</c>, <c>{{ templateVariant }}</c> (the persona's template variant), <c>{{ bookingUrl }}</c> (the owner's booking page for the person; empty when the owner
 /// has none). Parsed templates are cached by their text (sequences do not change once created).
 /// </summary>
 internal sealed class TemplateRenderer
@@ -37,6 +38,7 @@ internal sealed class TemplateRenderer
         context.SetValue("jobTitle", contact.JobTitle ?? "");
         context.SetValue("owner", owner ?? "");
         context.SetValue("persona", contact.PersonaName ?? "");
+        context.SetValue("templateVariant", contact.TemplateVariant ?? "");
         context.SetValue("bookingUrl", bookingUrl?.ToString() ?? "");
         return template.Render(context);
     }
@@ -46,18 +48,51 @@ internal sealed class PreviewTemplateValidator : IValidator<PreviewTemplate>
 {
     public void Validate(PreviewTemplate m, ValidationErrors errors)
     {
-        errors.SingleLine("subject", m.Subject, Limits.Title).Required("body", m.Body).MultiLine("body", m.Body, Limits.Body).SingleLine("prospectId", m.ProspectId, Limits.Id);
+        errors.SingleLine("subject", m.Subject, Limits.Title).MultiLine("body", m.Body, Limits.Body).SingleLine("prospectId", m.ProspectId, Limits.Id)
+            .SingleLine("sequenceId", m.SequenceId, Limits.Id).SingleLine("variant", m.Variant, Limits.Key);
+        if (m.SequenceId is null)
+        {
+            errors.Required("body", m.Body);
+            if (m.Step is not null) errors.Add("sequenceId", "A step is previewed within its sequence: give sequenceId.");
+            if (m.Variant is not null) errors.Add("sequenceId", "A variant is previewed within its sequence: give sequenceId and step.");
+        }
+        else if (m.Step is null) errors.Add("step", "The index of the step to preview.");
         if (TemplateRenderer.Problem(m.Subject) is { } s) errors.Add("subject", s);
         if (TemplateRenderer.Problem(m.Body) is { } b) errors.Add("body", b);
     }
 }
 
-/// <summary>Renders for a real prospect (its contact card) or, without one, for a sample person.</summary>
-internal sealed class PreviewTemplateHandler(ISender sender, TemplateRenderer renderer, Meetings.BookingLinks links, Meetings.BookingSettingsReader booking)
-    : IQueryHandler<PreviewTemplate, TemplatePreview>
+/// <summary>
+/// Renders for a real prospect (its contact card) or, without one, for a sample person: the given templates, or a sequence's step and
+/// one of its A/B variants (a subject or body given as well overrides the step's).
+/// </summary>
+internal sealed class PreviewTemplateHandler(ISender sender, TemplateRenderer renderer, Meetings.BookingLinks links, Meetings.BookingSettingsReader booking,
+    OutreachDbContext db) : IQueryHandler<PreviewTemplate, TemplatePreview>
 {
     public async ValueTask<TemplatePreview> Handle(PreviewTemplate query, CancellationToken cancellationToken)
     {
+        var (subject, body, variantName) = (query.Subject, query.Body, (string?)null);
+        if (query.SequenceId is not null)
+        {
+            var sequence = await db.Sequences.AsNoTracking().FirstOrDefaultAsync(s => s.Id == query.SequenceId, cancellationToken)
+                ?? throw ValidationFailedException.For("sequenceId", $"No sequence has the id '{query.SequenceId}'.");
+            if (query.Step is not { } index || index < 0 || index >= sequence.Steps.Count)
+                throw ValidationFailedException.For("step", $"A step index of the sequence (0..{sequence.Steps.Count - 1}).");
+            var step = sequence.Steps[index];
+            StepVariant? variant = null;
+            if (query.Variant is not null)
+            {
+                variant = step.Variants?.FirstOrDefault(v => string.Equals(v.Name, query.Variant.Trim(), StringComparison.OrdinalIgnoreCase))
+                    ?? throw ValidationFailedException.For("variant", step.Variants is { Count: > 0 } vs
+                        ? $"The step's variants are {string.Join(", ", vs.Select(v => v.Name))}."
+                        : "This step has no A/B variants.");
+                variantName = variant.Name;
+            }
+            var templates = step.Templates(variant);
+            subject ??= templates.Subject;
+            body ??= templates.Body;
+            if (body is null) throw ValidationFailedException.For("step", "This step has no template to preview.");
+        }
         ContactSnapshot contact;
         string? owner;
         Uri? bookingUrl = null;
@@ -76,8 +111,8 @@ internal sealed class PreviewTemplateHandler(ISender sender, TemplateRenderer re
             owner = "Sample Rep";
             bookingUrl = new Uri($"{links.Base}/book/sample-rep");
         }
-        return new TemplatePreview(query.Subject is null ? null : renderer.Render(query.Subject, contact, owner, bookingUrl),
-            renderer.Render(query.Body, contact, owner, bookingUrl));
+        return new TemplatePreview(subject is null ? null : renderer.Render(subject, contact, owner, bookingUrl),
+            renderer.Render(body!, contact, owner, bookingUrl), variantName);
     }
 }
 

@@ -91,6 +91,10 @@ internal class ProspectsDbContext(DbContextOptions options) : ModuleDbContext(op
             // One prospect per lead: a redelivered or concurrent qualification cannot create a second one.
             b.HasIndex(x => x.LeadId).IsUnique();
             b.HasIndex(x => new { x.Stage, x.Owner });
+            // By outcome (docs/outbound.md, "Indexes"): the pipeline's won and lost columns (Outcome = …, newest first: the index order,
+            // no sort) and the SLA's open prospects created before a time; the numbers' won and lost decided in a period.
+            b.HasIndex(x => new { x.Outcome, x.CreatedAt, x.Id }).IsDescending(false, true, false);
+            b.HasIndex(x => new { x.Outcome, x.OutcomeAt });
             b.Property(x => x.FitReasons).HasJsonConversion();
         });
         modelBuilder.Entity<Icp>(b =>

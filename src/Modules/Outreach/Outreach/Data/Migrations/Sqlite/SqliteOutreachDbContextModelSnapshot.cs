@@ -270,6 +270,9 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Sqlite
                     b.Property<int>("StepIndex")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Variant")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("EnrollmentId", "StepIndex")
@@ -313,7 +316,7 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Sqlite
                             CreatedAt = 1309267722240000000L,
                             IsDefault = true,
                             Name = "Rappel puis étude énergétique gratuite / Callback, then free energy study",
-                            Steps = "[{\"kind\":\"call\",\"waitDays\":0,\"subject\":null,\"body\":null,\"instructions\":\"Call back: the person asked to be called. Offer a free energy study and book it.\",\"branches\":null},{\"kind\":\"email\",\"waitDays\":2,\"subject\":\"Votre \\u00E9tude \\u00E9nerg\\u00E9tique gratuite\",\"body\":\"Bonjour, suite \\u00E0 votre demande, nous vous proposons une \\u00E9tude \\u00E9nerg\\u00E9tique gratuite de votre logement.\",\"instructions\":null,\"branches\":null}]",
+                            Steps = "[{\"kind\":\"call\",\"waitDays\":0,\"subject\":null,\"body\":null,\"instructions\":\"Call back: the person asked to be called. Offer a free energy study and book it.\",\"branches\":null,\"variants\":null},{\"kind\":\"email\",\"waitDays\":2,\"subject\":\"Votre \\u00E9tude \\u00E9nerg\\u00E9tique gratuite\",\"body\":\"Bonjour, suite \\u00E0 votre demande, nous vous proposons une \\u00E9tude \\u00E9nerg\\u00E9tique gratuite de votre logement.\",\"instructions\":null,\"branches\":null,\"variants\":null}]",
                             StopOnReply = true
                         });
                 });

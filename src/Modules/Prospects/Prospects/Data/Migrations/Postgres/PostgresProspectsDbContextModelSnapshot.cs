@@ -182,7 +182,12 @@ namespace Tandem.Modules.Prospects.Data.Migrations.Postgres
                     b.HasIndex("LeadId")
                         .IsUnique();
 
+                    b.HasIndex("Outcome", "OutcomeAt");
+
                     b.HasIndex("Stage", "Owner");
+
+                    b.HasIndex("Outcome", "CreatedAt", "Id")
+                        .IsDescending(false, true, false);
 
                     b.ToTable("Prospects", "prospects");
                 });

@@ -176,7 +176,12 @@ namespace Tandem.Modules.Prospects.Data.Migrations.Sqlite
                     b.HasIndex("LeadId")
                         .IsUnique();
 
+                    b.HasIndex("Outcome", "OutcomeAt");
+
                     b.HasIndex("Stage", "Owner");
+
+                    b.HasIndex("Outcome", "CreatedAt", "Id")
+                        .IsDescending(false, true, false);
 
                     b.ToTable("Prospects");
                 });
