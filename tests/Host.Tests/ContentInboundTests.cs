@@ -229,19 +229,21 @@ public sealed class ContentInboundTests(ContentHosts hosts) : IClassFixture<Cont
         var seeded = await SeedAsync(host.Http);
         var campaignName = (await TandemApi.GetJsonAsync(host.Http, $"/api/content/campaigns/{seeded.CampaignId}")).Str("name");
 
-        // An anonymous visit through the campaign's link, then the submission from the same browser.
-        using var visit = await GetAsync(host.Anonymous, $"/p/{seeded.Slug}?utm_source=salon&utm_medium=qr&utm_campaign={seeded.CampaignId}");
+        // An anonymous visit through the campaign's link, then the submission from the same browser (a client of its own:
+        // the shared anonymous client may carry another test's visitor cookie).
+        using var browser = host.CreateClient(apiKey: null);
+        using var visit = await GetAsync(browser, $"/p/{seeded.Slug}?utm_source=salon&utm_medium=qr&utm_campaign={seeded.CampaignId}");
         Assert.Equal(HttpStatusCode.OK, visit.StatusCode);
         var cookie = visit.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
         var email = $"chronologie.{Unique()}@exemple-solaire.fr";
-        using var posted = await PostFormAsync(host.Anonymous, seeded.FormId, cookie,
+        using var posted = await PostFormAsync(browser, seeded.FormId, cookie,
             ("_page", seeded.Slug), ("utm_source", "salon"), ("utm_medium", "qr"), ("utm_campaign", seeded.CampaignId), ("email", email), ("owner", "on"));
         Assert.Equal(HttpStatusCode.SeeOther, posted.StatusCode);
-        using var thanks = await GetAsync(host.Anonymous, posted.Headers.Location!.ToString());
+        using var thanks = await GetAsync(browser, posted.Headers.Location!.ToString());
         var thanksHtml = await thanks.Content.ReadAsStringAsync();
         var linkStart = thanksHtml.IndexOf("href=\"/d/", StringComparison.Ordinal);
         Assert.True(linkStart > 0, "the thank-you page offers the asset link");
-        using var download = await GetAsync(host.Anonymous, thanksHtml[(linkStart + 6)..thanksHtml.IndexOf('"', linkStart + 6)]);
+        using var download = await GetAsync(browser, thanksHtml[(linkStart + 6)..thanksHtml.IndexOf('"', linkStart + 6)]);
         Assert.Equal(HttpStatusCode.Redirect, download.StatusCode);
 
         var lead = await Eventually.ValueAsync(() => TandemApi.LeadsByEmailAsync(host.Http, email), l => l.Count > 0, Downstream, _ => "no lead yet");
@@ -263,7 +265,8 @@ public sealed class ContentInboundTests(ContentHosts hosts) : IClassFixture<Cont
 
         // Another person submitting without a browser visit has their submission only: none of this visitor's visits.
         var otherEmail = $"autre.{Unique()}@exemple-solaire.fr";
-        using var other = await TandemApi.SubmitJsonAsync(host.Anonymous, seeded.FormId, new { email = otherEmail, owner = true });
+        using var stranger = host.CreateClient(apiKey: null);
+        using var other = await TandemApi.SubmitJsonAsync(stranger, seeded.FormId, new { email = otherEmail, owner = true });
         Assert.Equal(HttpStatusCode.Created, other.StatusCode);
         var otherLead = await Eventually.ValueAsync(() => TandemApi.LeadsByEmailAsync(host.Http, otherEmail), l => l.Count > 0, Downstream, _ => "no lead yet");
         var otherTimeline = await Eventually.ValueAsync(
