@@ -220,6 +220,62 @@ public sealed class ContentInboundTests(ContentHosts hosts) : IClassFixture<Cont
         host.AssertNoErrorsLogged();
     }
 
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task The_lead_timeline_shows_the_visits_made_before_the_submission_and_the_download(Provider provider)
+    {
+        var (_, host) = await hosts.GetAsync(provider);
+        var seeded = await SeedAsync(host.Http);
+        var campaignName = (await TandemApi.GetJsonAsync(host.Http, $"/api/content/campaigns/{seeded.CampaignId}")).Str("name");
+
+        // An anonymous visit through the campaign's link, then the submission from the same browser (a client of its own:
+        // the shared anonymous client may carry another test's visitor cookie).
+        using var browser = host.CreateClient(apiKey: null);
+        using var visit = await GetAsync(browser, $"/p/{seeded.Slug}?utm_source=salon&utm_medium=qr&utm_campaign={seeded.CampaignId}");
+        Assert.Equal(HttpStatusCode.OK, visit.StatusCode);
+        var cookie = visit.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        var email = $"chronologie.{Unique()}@exemple-solaire.fr";
+        using var posted = await PostFormAsync(browser, seeded.FormId, cookie,
+            ("_page", seeded.Slug), ("utm_source", "salon"), ("utm_medium", "qr"), ("utm_campaign", seeded.CampaignId), ("email", email), ("owner", "on"));
+        Assert.Equal(HttpStatusCode.SeeOther, posted.StatusCode);
+        using var thanks = await GetAsync(browser, posted.Headers.Location!.ToString());
+        var thanksHtml = await thanks.Content.ReadAsStringAsync();
+        var linkStart = thanksHtml.IndexOf("href=\"/d/", StringComparison.Ordinal);
+        Assert.True(linkStart > 0, "the thank-you page offers the asset link");
+        using var download = await GetAsync(browser, thanksHtml[(linkStart + 6)..thanksHtml.IndexOf('"', linkStart + 6)]);
+        Assert.Equal(HttpStatusCode.Redirect, download.StatusCode);
+
+        var lead = await Eventually.ValueAsync(() => TandemApi.LeadsByEmailAsync(host.Http, email), l => l.Count > 0, Downstream, _ => "no lead yet");
+        var leadId = lead[0]!.Str("id");
+        // The visit is stitched to the lead behind the outbox: poll the timeline until Content's three entries are there.
+        var timeline = await Eventually.ValueAsync(async () => (await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{leadId}/timeline")).AsArray(),
+            t => t.Count(e => e!.Str("module") == "Content") == 3, Downstream, t => t.ToJsonString());
+        var content = timeline.Where(e => e!.Str("module") == "Content").ToList();
+        Assert.Equal(["visit", "submission", "download"], content.Select(e => e!.Str("type")));
+        var visited = content[0]!;
+        Assert.Equal($"Visited the page Le solaire chez vous (/p/{seeded.Slug}), campaign {campaignName}.", visited.Str("summary"));
+        Assert.Contains("UTM salon / qr / " + seeded.CampaignId, content[1]!.Str("summary"));
+        Assert.Equal("Downloaded Le guide du solaire, campaign " + campaignName + ".", content[2]!.Str("summary"));
+        // Oldest first, across modules: the visit comes before the submission and before Leads' capture of it.
+        var at = (JsonNode? e) => DateTimeOffset.Parse(e!.Str("at"), System.Globalization.CultureInfo.InvariantCulture);
+        var source = timeline.First(e => e!.Str("module") == "Leads" && e!.Str("type") == "source");
+        Assert.True(at(visited) < at(content[1]) && at(visited) < at(source), timeline.ToJsonString());
+        Assert.True(timeline.Zip(timeline.Skip(1)).All(p => at(p.First) <= at(p.Second)), "oldest first: " + timeline.ToJsonString());
+
+        // Another person submitting without a browser visit has their submission only: none of this visitor's visits.
+        var otherEmail = $"autre.{Unique()}@exemple-solaire.fr";
+        using var stranger = host.CreateClient(apiKey: null);
+        using var other = await TandemApi.SubmitJsonAsync(stranger, seeded.FormId, new { email = otherEmail, owner = true });
+        Assert.Equal(HttpStatusCode.Created, other.StatusCode);
+        var otherLead = await Eventually.ValueAsync(() => TandemApi.LeadsByEmailAsync(host.Http, otherEmail), l => l.Count > 0, Downstream, _ => "no lead yet");
+        var otherTimeline = await Eventually.ValueAsync(
+            async () => (await TandemApi.GetJsonAsync(host.Http, $"/api/leads/{otherLead[0]!.Str("id")}/timeline")).AsArray(),
+            t => t.Any(e => e!.Str("module") == "Content"), Downstream, t => t.ToJsonString());
+        Assert.Equal(["submission"], otherTimeline.Where(e => e!.Str("module") == "Content").Select(e => e!.Str("type")));
+        host.AssertNoErrorsLogged();
+    }
+
     [Fact]
     public async Task Expired_forged_or_damaged_asset_links_are_clear_4xx_pages_and_count_nothing()
     {

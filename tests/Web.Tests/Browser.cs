@@ -72,13 +72,15 @@ public sealed class Browser : IAsyncLifetime
     }
 
     /// <summary>A fresh browser profile (no cookies) speaking <paramref name="locale"/>, on <paramref name="host"/> (default: the SQLite host).</summary>
-    internal async Task<IPage> NewPageAsync(string locale = "fr-FR", HostProcess? host = null)
+    internal async Task<IPage> NewPageAsync(string locale = "fr-FR", HostProcess? host = null, ViewportSize? viewport = null)
     {
         var context = await Chromium.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = (host ?? Host).BaseAddress.ToString(),
             Locale = locale,
-            ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
+            ViewportSize = viewport ?? new ViewportSize { Width = 1366, Height = 900 },
+            IsMobile = viewport is not null && viewport.Width < 600,
+            HasTouch = viewport is not null && viewport.Width < 600,
         });
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using MudBlazor;
 using MudBlazor.Services;
+using Tandem.Modules.Content.Contracts;
 using Tandem.Modules.Leads.Contracts;
 using Tandem.Modules.Outreach.Contracts;
 using Tandem.Modules.Prospects.Contracts;
@@ -140,6 +141,39 @@ public sealed class PipelineBoardComponentTests
             System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo("fr");
             Assert.Equal("Inscrit dans la séquence Rappel : active — alice",
                 ProspectTimeline.Compose([], overview, outreach, localizer).Single(i => i.Type == "enrolment").Text);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = culture;
+        }
+    }
+
+    [Fact]
+    public async Task The_timeline_shows_contents_visits_and_downloads_in_the_users_language_in_time_order()
+    {
+        await using var bunit = NewContext(out _);
+        var localizer = bunit.Services.GetRequiredService<IStringLocalizer<Ui>>();
+        var overview = new ProspectOverview(Prospect("p1", ProspectStages.Awareness) with { CreatedAt = T0.AddMinutes(5) }, null, null, null, null, null);
+        var lead = new[] { new TimelineEntry(T0.AddMinutes(1), "Leads", "source", "Captured from content.") };
+        var content = new[]
+        {
+            new ContentTimelineEntry(T0, ContentTimelineTypes.Visit, "Le solaire chez vous", "/p/solaire", "Salon habitat", null, "lp1"),
+            new ContentTimelineEntry(T0.AddMinutes(1), ContentTimelineTypes.Submission, "Recevoir le guide", "/p/solaire", "Salon habitat", "salon / qr", "s1"),
+            new ContentTimelineEntry(T0.AddMinutes(2), ContentTimelineTypes.Download, "Le guide du solaire", null, null, null, "a1"),
+        };
+        var culture = System.Globalization.CultureInfo.CurrentUICulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo("fr");
+            var items = ProspectTimeline.Compose(lead, overview, [], localizer, content);
+            // Newest first; the visit, made before the submission, is the oldest; at the same time Content's submission comes before Leads' capture.
+            Assert.Equal(["Prospects:qualified", "Content:download", "Leads:source", "Content:submission", "Content:visit"], items.Select(i => $"{i.Module}:{i.Type}"));
+            Assert.Equal("A visité la page Le solaire chez vous (/p/solaire) — campagne Salon habitat", items[4].Text);
+            Assert.Equal("A envoyé le formulaire Recevoir le guide (/p/solaire) — campagne Salon habitat — UTM salon / qr", items[3].Text);
+            Assert.Equal("A téléchargé Le guide du solaire", items[1].Text);
+            System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo("en");
+            Assert.Equal("Visited the page Le solaire chez vous (/p/solaire) — campaign Salon habitat",
+                ProspectTimeline.Compose([], overview, [], localizer, content).Single(i => i.Type == "visit").Text);
         }
         finally
         {

@@ -36,11 +36,22 @@ public sealed class SalesPagesTests(Browser browser, ITestOutputHelper output)
         var unique = Guid.NewGuid().ToString("N")[..8];
         var name = "Sacha" + unique;
         var email = $"sacha.{unique}@exemple-solaire.fr";
-        var content = await TandemApi.SeedContentAsync(api, "sales-" + unique);
-        using (var submitted = await TandemApi.SubmitJsonAsync(browser.Host.Anonymous, content.FormId,
-                   new { email, firstName = name, phone = "06 11 22 33 44", callback = true }))
-            Assert.True(submitted.IsSuccessStatusCode, await submitted.Content.ReadAsStringAsync());
-        var leadId = (await TandemApi.LeadsByEmailAsync(api, email)).Single()!.Str("id");
+        var slug = "sales-" + unique;
+        await TandemApi.SeedContentAsync(api, slug);
+        // The person first visits the landing page from a newsletter link (anonymous: a visitor cookie), then submits its form.
+        var visitor = await browser.NewPageAsync("fr-FR");
+        await visitor.GotoAsync($"/p/{slug}?utm_source=newsletter&utm_medium=email");
+        await visitor.FillAsync("input[name=firstName]", name);
+        await visitor.FillAsync("input[name=email]", email);
+        await visitor.FillAsync("input[name=phone]", "06 11 22 33 44");
+        await visitor.CheckAsync("input[name=callback]");
+        await visitor.Locator("form [type=submit]").ClickAsync();
+        await visitor.WaitForURLAsync(url => url.Contains("/thanks", StringComparison.Ordinal));
+        var leadId = (await Eventually.ValueAsync(() => TandemApi.LeadsByEmailAsync(api, email), l => l.Count > 0, Downstream, _ => "no lead yet"))
+            .Single()!.Str("id");
+        // Content stitches the visit to the lead behind the outbox.
+        await Eventually.ValueAsync(async () => (await TandemApi.GetJsonAsync(api, $"/api/leads/{leadId}/timeline")).AsArray(),
+            t => t.Any(e => e!.Str("module") == "Content" && e!.Str("type") == "visit"), Downstream, t => t.ToJsonString());
         var prospectId = await Eventually.ValueAsync(async () => (await TandemApi.ProspectsOfLeadAsync(api, leadId)).FirstOrDefault()?.Str("id"),
             id => id is not null, Downstream, id => $"prospect {id}");
         await Eventually.ValueAsync(async () => (await TandemApi.TasksOfProspectAsync(api, prospectId!)).Count, n => n > 0, Downstream, n => $"{n} tasks");
@@ -61,11 +72,22 @@ public sealed class SalesPagesTests(Browser browser, ITestOutputHelper output)
         await Expect(timeline.Locator("[data-module=Prospects][data-type=qualified]")).ToHaveCountAsync(1);
         await Expect(timeline.Locator("[data-module=Outreach][data-type=enrolment]")).ToHaveCountAsync(1);
         await Expect(timeline.Locator("[data-module=Outreach][data-type=task]")).ToHaveCountAsync(1);
+        // Content's part: the visit made before the submission, with its page, labelled in the rep's language, and the form sent.
+        var visit = timeline.Locator("[data-module=Content][data-type=visit]");
+        await Expect(visit).ToHaveCountAsync(1);
+        await Expect(visit).ToContainTextAsync("page visit");
+        await Expect(visit).ToContainTextAsync($"Visited the page Guide : l'énergie solaire intelligente (/p/{slug})");
+        await Expect(timeline.Locator("[data-module=Content][data-type=submission]")).ToContainTextAsync("UTM newsletter / email");
+        // Newest first: the visit is listed after (older than) the capture of the lead it led to.
+        var order = await timeline.Locator("[data-testid=timeline-item]").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.module + ':' + i.dataset.type)");
+        Assert.True(Array.IndexOf(order, "Content:visit") > Array.IndexOf(order, "Leads:source"), string.Join(", ", order));
         await page.ScreenshotAsync("prospect");
         // The module filter hides a module's part (keyboard: the chips are buttons).
         await page.TestId("filter-outreach").ClickAsync();
         await Expect(timeline.Locator("[data-module=Outreach]")).ToHaveCountAsync(0);
         await Expect(timeline.Locator("[data-module=Leads]").First).ToBeVisibleAsync();
+        await page.TestId("filter-content").ClickAsync();
+        await Expect(timeline.Locator("[data-module=Content]")).ToHaveCountAsync(0);
 
         // The inbox links a lead to its prospect page too.
         await page.GotoAsync("/leads");

@@ -152,3 +152,15 @@ VALUES ('20261130024108_InboundVisitsAssetsForms', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+CREATE INDEX "IX_Visits_LeadId_At" ON "Visits" ("LeadId", "At");
+
+CREATE INDEX "IX_Submissions_LeadId" ON "Submissions" ("LeadId");
+
+CREATE INDEX "IX_Downloads_SubmissionId" ON "Downloads" ("SubmissionId");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261130113151_ContentTimelineIndexes', '10.0.15');
+
+COMMIT;
+

@@ -351,3 +351,36 @@ public sealed record StepNumbers(string SequenceId, int Step, string Kind, int P
 /// </summary>
 public sealed record VariantNumbers(string SequenceId, int Step, string Variant, int Prospects, int EmailsSent, int Opened, int Clicked, int Replies,
     double? ResponseRate, int MeetingsBooked, int Won, int Lost, double? WinRate);
+
+/// <summary>
+/// Click-to-call for an open call task: Outreach asks its compliance policy for a call now (the same verdict as
+/// <see cref="CheckContact"/>), then places the call through the channel plugin that offers <c>call</c>
+/// (<see cref="SendThroughChannel"/> with the task's id as the message id: the rep's phone rings first, then the person is
+/// dialled; the provider's status report completes the task). Nothing is placed when the policy forbids calling now or
+/// when no plugin offers the channel. The same task is never rung twice: a second request answers the first call's id.
+/// </summary>
+/// <param name="TaskId">The open call task.</param>
+/// <param name="RepPhone">The rep's phone (E.164) to ring first; null: the plugin's configured agent number.</param>
+public sealed record PlaceTaskCall(string TaskId, string? RepPhone = null) : ICommand<TaskCallPlaced>;
+
+/// <summary>What became of a <see cref="PlaceTaskCall"/>.</summary>
+/// <param name="Outcome"><see cref="TaskCallOutcomes"/>.</param>
+/// <param name="Reason">Why the call was not placed (the policy's reasons, the provider's error), in words for the rep.</param>
+/// <param name="NextAllowedAt">When the policy allows a call again, when it forbids one now.</param>
+/// <param name="CallId">The provider's id of the call placed.</param>
+public sealed record TaskCallPlaced(string Outcome, string? Reason, DateTimeOffset? NextAllowedAt, string? CallId);
+
+/// <summary>The outcomes of <see cref="PlaceTaskCall"/>.</summary>
+public sealed record TaskCallOutcomes
+{
+    private TaskCallOutcomes() { }
+
+    /// <summary>The provider took the call: the rep's phone rings.</summary>
+    public const string Placed = "placed";
+    /// <summary>The provider refused it or could not be reached (see the reason).</summary>
+    public const string Failed = "failed";
+    /// <summary>The compliance policy forbids calling the person now (see the reason and the next allowed time).</summary>
+    public const string Blocked = "blocked";
+    /// <summary>No active plugin offers the <c>call</c> channel.</summary>
+    public const string Unavailable = "unavailable";
+}

@@ -36,6 +36,9 @@ internal static class OutreachEndpoints
         api.MapPost("/tasks/{id}/complete", async (string id, CompleteBody body, ISender sender, CancellationToken ct) =>
             Results.Ok(await sender.Send(new CompleteTask(id, body.Outcome!, body.Notes), ct)))
             .WithName("CompleteTask").WithSummary("Complete a task with its outcome: advances, branches or stops the sequence");
+        api.MapPost("/tasks/{id}/call", async (string id, CallBody? body, ISender sender, CancellationToken ct) =>
+            Results.Ok(await sender.Send(new PlaceTaskCall(id, body?.RepPhone), ct)))
+            .WithName("PlaceTaskCall").WithSummary("Click-to-call: place the open call task's call through the telephony plugin, if the compliance policy allows a call now");
 
         api.MapPost("/activities", async (LogActivity command, ISender sender, CancellationToken ct) =>
         {
@@ -79,4 +82,5 @@ internal static class OutreachEndpoints
 
     internal sealed record StopBody(string? Reason);
     internal sealed record CompleteBody(string? Outcome, string? Notes);
+    internal sealed record CallBody(string? RepPhone);
 }

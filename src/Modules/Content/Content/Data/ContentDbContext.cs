@@ -166,12 +166,15 @@ internal class ContentDbContext(DbContextOptions options) : ModuleDbContext(opti
             b.HasIndex(x => x.VisitorId);
             b.HasIndex(x => x.At);
             b.HasIndex(x => x.LandingPageId);
+            // The lead's timeline (GetContentTimeline): its visits, newest first.
+            b.HasIndex(x => new { x.LeadId, x.At });
         });
         modelBuilder.Entity<VisitorLead>(b => b.HasKey(x => x.VisitorId));
         modelBuilder.Entity<Download>(b =>
         {
             b.HasKey(x => x.Id);
             b.HasIndex(x => x.AssetId);
+            b.HasIndex(x => x.SubmissionId);
         });
         modelBuilder.Entity<ContentSetting>(b => b.HasKey(x => x.Key));
         modelBuilder.Entity<Submission>(b =>
@@ -182,6 +185,7 @@ internal class ContentDbContext(DbContextOptions options) : ModuleDbContext(opti
             b.Property(x => x.ConsentsGranted).HasJsonConversion();
             b.Property(x => x.Consents!).HasJsonConversion();
             b.HasIndex(x => x.SubmittedAt);
+            b.HasIndex(x => x.LeadId);
         });
     }
 }

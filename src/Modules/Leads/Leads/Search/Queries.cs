@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Tandem.Modules.Content.Contracts;
 using Tandem.Modules.Leads.Contracts;
 using Tandem.Modules.Leads.Data;
 using Tandem.Modules.Leads.Normalisation;
@@ -164,8 +165,25 @@ internal static class LeadTimeline
     public static async Task<IReadOnlyList<TimelineEntry>> ComposeAsync(ISender sender, string leadId, CancellationToken ct)
     {
         var parts = new List<TimelineEntry>(await sender.Send(new GetLeadsTimeline(leadId), ct));
-        // Other modules add their query here as they answer one (Content: visits and downloads; Prospects; Outreach).
+        try { parts.AddRange((await sender.Send(new GetContentTimeline(leadId), ct)).Select(Describe)); }
+        catch (ModuleDisabledException) { } // Content is off: its part is left out
+        // Other modules add their query here as they answer one (Prospects; Outreach).
         return parts.OrderBy(e => e.At).ToList();
+    }
+
+    private static TimelineEntry Describe(ContentTimelineEntry e)
+    {
+        var what = e.Type switch
+        {
+            ContentTimelineTypes.Visit => $"Visited the page {e.Title}",
+            ContentTimelineTypes.Submission => $"Submitted the form {e.Title}",
+            ContentTimelineTypes.Download => $"Downloaded {e.Title}",
+            _ => e.Title,
+        };
+        if (e.Path is not null) what += $" ({e.Path})";
+        if (e.Campaign is not null) what += $", campaign {e.Campaign}";
+        if (e.Utm is not null) what += $", UTM {e.Utm}";
+        return new TimelineEntry(e.At, "Content", e.Type, what + ".");
     }
 }
 

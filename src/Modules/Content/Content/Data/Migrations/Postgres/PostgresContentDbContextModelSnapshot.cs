@@ -127,6 +127,8 @@ namespace Tandem.Modules.Content.Data.Migrations.Postgres
 
                     b.HasIndex("AssetId");
 
+                    b.HasIndex("SubmissionId");
+
                     b.ToTable("Downloads", "content");
                 });
 
@@ -261,6 +263,8 @@ namespace Tandem.Modules.Content.Data.Migrations.Postgres
 
                     b.HasIndex("FormId");
 
+                    b.HasIndex("LeadId");
+
                     b.HasIndex("SubmittedAt");
 
                     b.ToTable("Submissions", "content");
@@ -298,6 +302,8 @@ namespace Tandem.Modules.Content.Data.Migrations.Postgres
                     b.HasIndex("LandingPageId");
 
                     b.HasIndex("VisitorId");
+
+                    b.HasIndex("LeadId", "At");
 
                     b.ToTable("Visits", "content");
                 });

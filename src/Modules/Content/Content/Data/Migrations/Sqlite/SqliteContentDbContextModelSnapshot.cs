@@ -121,6 +121,8 @@ namespace Tandem.Modules.Content.Data.Migrations.Sqlite
 
                     b.HasIndex("AssetId");
 
+                    b.HasIndex("SubmissionId");
+
                     b.ToTable("Downloads");
                 });
 
@@ -255,6 +257,8 @@ namespace Tandem.Modules.Content.Data.Migrations.Sqlite
 
                     b.HasIndex("FormId");
 
+                    b.HasIndex("LeadId");
+
                     b.HasIndex("SubmittedAt");
 
                     b.ToTable("Submissions");
@@ -292,6 +296,8 @@ namespace Tandem.Modules.Content.Data.Migrations.Sqlite
                     b.HasIndex("LandingPageId");
 
                     b.HasIndex("VisitorId");
+
+                    b.HasIndex("LeadId", "At");
 
                     b.ToTable("Visits");
                 });
