@@ -26,7 +26,26 @@ public sealed record DatabaseOptions(DatabaseProvider Provider, string DataDirec
         var synchronous = configuration["Tandem:Database:Sqlite:Synchronous"] ?? "Full";
         if (!synchronous.Equals("Full", StringComparison.OrdinalIgnoreCase) && !synchronous.Equals("Normal", StringComparison.OrdinalIgnoreCase))
             throw new InvalidOperationException($"Tandem:Database:Sqlite:Synchronous is '{synchronous}'; use 'Full' (default, safest) or 'Normal'.");
+        if (provider == DatabaseProvider.Postgres) connectionString = WithAutoPrepare(connectionString!);
         return new DatabaseOptions(provider, dataDirectory, connectionString, synchronous.Equals("Full", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Statements prepared on the server after a few uses when the connection string does not say otherwise.</summary>
+    public const int DefaultMaxAutoPrepare = 256;
+
+    /// <summary>
+    /// PostgreSQL: the statements a host runs again and again (the outbox claim, the scheduler's reads, a capture's lookups)
+    /// are prepared on the server after a few uses (Npgsql's automatic preparation), so the server parses and plans them
+    /// once per connection instead of at every execution: the step scheduler went from 39,000 to 55,000 steps a minute
+    /// with it (docs/performance.md). A connection string that sets <c>Max Auto Prepare</c> keeps its value (<c>0</c> turns
+    /// it off, e.g. behind PgBouncer in transaction mode).
+    /// </summary>
+    public static string WithAutoPrepare(string connectionString)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        foreach (string key in given.Keys)
+            if (key.Replace(" ", "", StringComparison.Ordinal).Equals("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase)) return connectionString;
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = DefaultMaxAutoPrepare }.ConnectionString;
     }
 
     /// <summary>SQLite: one file per module. Pooling on; busy waits up to 30 s instead of failing.</summary>
