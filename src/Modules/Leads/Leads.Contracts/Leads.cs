@@ -68,6 +68,27 @@ public sealed record GetLeadContact(string Id) : IQuery<LeadContact?>;
 public sealed record LeadContact(string Id, string? Email, string? Phone, string? FirstName, string? LastName, string? Company, string? JobTitle,
     string? LinkedInUrl);
 
+/// <summary>
+/// What a contact policy needs to know about a lead (docs/compliance.md): its kind, postal code, status, every consent
+/// given or withdrawn, when it asked to be called back, and whether it was collected indirectly — in three indexed
+/// statements instead of <see cref="GetLead"/>'s seven (merges, status history and referrals are not needed). Null when
+/// there is no such lead (erased or unknown).
+/// </summary>
+public sealed record GetLeadContactFacts(string Id) : IQuery<LeadContactFacts?>;
+
+/// <summary>The facts of <see cref="GetLeadContactFacts"/>.</summary>
+/// <param name="Id">The lead.</param>
+/// <param name="Email">Normalised email.</param>
+/// <param name="Phone">E.164 phone, null when the number could not be read.</param>
+/// <param name="Kind">consumer or professional.</param>
+/// <param name="PostalCode">Postal code.</param>
+/// <param name="Status">Lifecycle status (<see cref="LeadStatus"/>).</param>
+/// <param name="Consents">The consent ledger, oldest first (<see cref="LeadDetails.Consents"/>).</param>
+/// <param name="CallbackRequestedAt">When it last asked to be called back (as <see cref="LeadDetails"/>'s score reasons say, else its creation), null when it never did.</param>
+/// <param name="CollectedIndirectly">A source says the data was collected indirectly (not from the person).</param>
+public sealed record LeadContactFacts(string Id, string? Email, string? Phone, string Kind, string? PostalCode, string Status,
+    IReadOnlyList<LeadConsentRecord> Consents, DateTimeOffset? CallbackRequestedAt, bool CollectedIndirectly);
+
 /// <summary>The lead a source reference (e.g. a form submission id) was captured into, or null when none yet.</summary>
 public sealed record FindLeadBySource(string Reference) : IQuery<string?>;
 

@@ -93,6 +93,36 @@ internal sealed class GetLeadContactHandler(LeadsDbContext db) : IQueryHandler<G
             .FirstOrDefaultAsync(cancellationToken);
 }
 
+internal sealed class GetLeadContactFactsHandler(LeadsDbContext db, MqlDefinitions definitions, TimeProvider clock)
+    : IQueryHandler<GetLeadContactFacts, LeadContactFacts?>
+{
+    public async ValueTask<LeadContactFacts?> Handle(GetLeadContactFacts query, CancellationToken cancellationToken)
+    {
+        var id = query.Id;
+        var lead = await db.Leads.AsNoTracking().Where(l => l.Id == id)
+            .Select(l => new
+            {
+                l.Email, l.Phone, l.Kind, l.PostalCode, l.Status, l.CallbackRequestedAt, l.CreatedAt,
+                // As GetLead's readers check it: a source detail that says so, whatever its case.
+                Indirect = l.Sources.Any(s => s.Detail != null && s.Detail.ToLower().Contains("collected indirectly")),
+            })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (lead is null) return null;
+        var consents = await db.Consents.AsNoTracking().Where(c => c.LeadId == id).OrderBy(c => c.At).ThenBy(c => c.Id)
+            .Select(c => new LeadConsentRecord(c.Purpose, c.Granted, c.Text, c.At, c.Proof, c.Channel, c.Kind)).ToListAsync(cancellationToken);
+        DateTimeOffset? callbackAt = null;
+        if (lead.CallbackRequestedAt is not null)
+        {
+            // The same answer as GetLead's score reasons: the latest callback request still counted, else the lead's creation.
+            var entries = await db.ScoreEntries.AsNoTracking().Where(e => e.LeadId == id).ToListAsync(cancellationToken);
+            var (_, definition) = await definitions.CurrentAsync(cancellationToken);
+            callbackAt = ScoreCard.Evaluate(entries, definition, clock.GetUtcNow()).Reasons
+                .Where(r => r.Rule == ScoringRule.CallbackRequested).Select(r => (DateTimeOffset?)r.At).Max() ?? lead.CreatedAt;
+        }
+        return new LeadContactFacts(id, lead.Email, lead.Phone, lead.Kind, lead.PostalCode, lead.Status, consents, callbackAt, lead.Indirect);
+    }
+}
+
 internal sealed class FindLeadBySourceHandler(LeadsDbContext db) : IQueryHandler<FindLeadBySource, string?>
 {
     public async ValueTask<string?> Handle(FindLeadBySource query, CancellationToken cancellationToken) =>

@@ -31,11 +31,11 @@ internal sealed class CompliantContactPolicy(ISender sender, OutreachDbContext d
         // A sequence's call, LinkedIn and manual steps only put a task in a rep's list: the contact is the rep's, made when
         // they act, and the compliance check answers for that moment. The steps Tandem sends itself (email) are gated here.
         if (attempt.EnrollmentId is not null && attempt.Channel != ContactChannels.Email) return ContactDecision.Allow;
-        LeadDetails? lead = null;
+        // The lead's contact facts in three statements (GetLead would read its merges, history and referrals too).
+        LeadContactFacts? lead = null;
         if (attempt.LeadId is { } leadId)
         {
-            try { lead = await sender.Send(new GetLead(leadId), cancellationToken); }
-            catch (NotFoundException) { }
+            try { lead = await sender.Send(new GetLeadContactFacts(leadId), cancellationToken); }
             catch (ModuleDisabledException) { }
         }
         var activities = await db.Activities.AsNoTracking()
@@ -51,9 +51,7 @@ internal sealed class CompliantContactPolicy(ISender sender, OutreachDbContext d
         // The suppression list: the email, its domain or the phone (imported opposition lists, objections, erasures).
         suppressed ??= await Privacy.SuppressionList.ReasonAsync(db, channel, contact.Email ?? lead?.Email, contact.Phone ?? lead?.Phone, cancellationToken);
 
-        var callbackAt = lead is { CallbackRequested: true }
-            ? lead.Score.Reasons.Where(r => r.Rule == "callback-requested").Select(r => (DateTimeOffset?)r.At).Max() ?? lead.CreatedAt
-            : (DateTimeOffset?)null;
+        var callbackAt = lead?.CallbackRequestedAt;
         var facts = new ContactFacts
         {
             Kind = lead?.Kind ?? "consumer",
@@ -65,7 +63,7 @@ internal sealed class CompliantContactPolicy(ISender sender, OutreachDbContext d
             CallAttempts = activities.Where(a => a.Channel == ContactChannels.Call && a.Kind == "call").Select(a => a.OccurredAt).ToList(),
             LastRefusalAt = activities.Where(a => a.Outcome is { } o && Refusals.Contains(o)).Select(a => (DateTimeOffset?)a.OccurredAt).Max(),
             SuppressedBecause = suppressed,
-            CollectedIndirectly = lead?.Sources.Any(s => s.Detail?.Contains("collected indirectly", StringComparison.OrdinalIgnoreCase) == true) == true,
+            CollectedIndirectly = lead?.CollectedIndirectly == true,
             ContactedBefore = activities.Any(a => a.Kind is "sent" or "call" or "meeting"),
         };
         // Sequence steps are prospecting; only emails are sent by Tandem itself, calls and LinkedIn steps are a rep's tasks.
