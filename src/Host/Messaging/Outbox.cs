@@ -85,11 +85,14 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
     private readonly ILogger<OutboxDispatcher> _logger;
     private readonly Dictionary<string, ModuleDatabase> _databases;
     private readonly Dictionary<string, Completions> _completions;
+    private readonly IModuleState _state;
+    private readonly ConcurrentDictionary<Type, BatchRoute?> _batchRoutes = new();
 
     public OutboxDispatcher(IServiceScopeFactory scopes, IEnumerable<ModuleDatabase> databases, ModuleCatalog modules, MessageTypes types,
-        OutboxSignal signal, OutboxOptions options, TimeProvider clock, ILogger<OutboxDispatcher> logger)
+        OutboxSignal signal, OutboxOptions options, TimeProvider clock, ILogger<OutboxDispatcher> logger, IModuleState state)
     {
         _scopes = scopes;
+        _state = state;
         _types = types;
         _signal = signal;
         _options = options;
@@ -98,6 +101,15 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
         _databases = databases.Where(d => modules.IsEnabled(d.Module)).ToDictionary(d => d.Module, StringComparer.OrdinalIgnoreCase);
         _completions = _databases.Values.ToDictionary(d => d.Module, d => new Completions(this, d), StringComparer.OrdinalIgnoreCase);
     }
+
+    private long _batchedMessages;
+    private long _batchFallbacks;
+
+    /// <summary>Messages handed to batch consumers in a batch that succeeded (for tests and diagnostics).</summary>
+    public long BatchedMessages => Interlocked.Read(ref _batchedMessages);
+
+    /// <summary>Batches whose batch call failed, so that their messages were published one by one.</summary>
+    public long BatchFallbacks => Interlocked.Read(ref _batchFallbacks);
 
     /// <summary>Who holds a lease: this process.</summary>
     public string InstanceId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
@@ -138,12 +150,17 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
                     throw;
                 }
                 if (free > batch.Count) slots.Release(free - batch.Count);
-                foreach (var message in batch)
+                foreach (var (route, messages) in Route(batch))
                 {
+                    // A batch consumer's messages go together, in one task holding one place per message.
                     _ = Task.Run(async () =>
                     {
-                        try { await ProcessAsync(database, message, notification: null, stoppingToken); }
-                        finally { slots.Release(); }
+                        try
+                        {
+                            if (route is null) await ProcessAsync(database, messages[0], notification: null, stoppingToken);
+                            else await route.Run(this, database, messages, stoppingToken);
+                        }
+                        finally { slots.Release(messages.Count); }
                     }, CancellationToken.None);
                 }
                 if (batch.Count < free) await _signal.WaitAsync(database.Module, _options.PollInterval, _clock, stoppingToken);
@@ -184,8 +201,12 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
     public async Task<int> DispatchDueAsync(ModuleDatabase database, CancellationToken cancellationToken)
     {
         var batch = await ClaimAsync(database, _options.BatchSize, cancellationToken);
-        await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken },
-            async (message, ct) => await ProcessAsync(database, message, notification: null, ct));
+        await Parallel.ForEachAsync(Route(batch), new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken },
+            async (work, ct) =>
+            {
+                if (work.Route is null) await ProcessAsync(database, work.Messages[0], notification: null, ct);
+                else await work.Route.Run(this, database, work.Messages, ct);
+            });
         await _completions[database.Module].FlushedAsync();
         return batch.Count;
     }
@@ -255,6 +276,128 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
             .AsNoTracking().ToListAsync(cancellationToken);
         claimed.Sort((a, b) => a.OccurredAt.CompareTo(b.OccurredAt));
         return claimed;
+    }
+
+    /// <summary>
+    /// Splits a claimed batch into work: the messages of a type some module consumes in batches (<see cref="IBatchNotificationHandler{T}"/>)
+    /// together, when there are at least two of them; every other message on its own.
+    /// </summary>
+    private List<(BatchRoute? Route, List<OutboxMessage> Messages)> Route(List<OutboxMessage> batch)
+    {
+        var work = new List<(BatchRoute?, List<OutboxMessage>)>(batch.Count);
+        Dictionary<BatchRoute, List<OutboxMessage>>? groups = null;
+        foreach (var message in batch)
+        {
+            if (RouteOf(message.Type) is { } route)
+            {
+                groups ??= [];
+                if (!groups.TryGetValue(route, out var list)) groups[route] = list = [];
+                list.Add(message);
+            }
+            else work.Add((null, [message]));
+        }
+        if (groups is null) return work;
+        foreach (var (route, messages) in groups)
+        {
+            if (messages.Count == 1) work.Add((null, messages));
+            else work.Add((route, messages));
+        }
+        return work;
+    }
+
+    private BatchRoute? RouteOf(string typeName)
+    {
+        if (_types.Find(typeName) is not { } type) return null;
+        return _batchRoutes.GetOrAdd(type, t =>
+        {
+            using var scope = _scopes.CreateScope();
+            if (!scope.ServiceProvider.GetServices(typeof(IBatchNotificationHandler<>).MakeGenericType(t)).Any()) return null;
+            return (BatchRoute)Activator.CreateInstance(typeof(BatchRoute<>).MakeGenericType(t))!;
+        });
+    }
+
+    /// <summary>How the messages of one notification type that has batch consumers are published.</summary>
+    private abstract class BatchRoute
+    {
+        public abstract Task Run(OutboxDispatcher dispatcher, ModuleDatabase database, List<OutboxMessage> messages, CancellationToken cancellationToken);
+    }
+
+    private sealed class BatchRoute<TNotification> : BatchRoute where TNotification : INotification
+    {
+        /// <summary>Null until known: whether the type also has consumers without a batch form (published one by one).</summary>
+        private bool? _others;
+
+        public override async Task Run(OutboxDispatcher dispatcher, ModuleDatabase database, List<OutboxMessage> messages, CancellationToken cancellationToken)
+        {
+            var deliveries = new List<Delivery<TNotification>>(messages.Count);
+            var alone = new List<OutboxMessage>();
+            foreach (var message in messages)
+            {
+                try
+                {
+                    deliveries.Add(new Delivery<TNotification>(message.Id,
+                        JsonSerializer.Deserialize<TNotification>(message.Payload, ModuleDbContext.PayloadJson)!, FirstDelivery: false));
+                }
+                catch (JsonException)
+                {
+                    alone.Add(message); // fails on its own, with its error recorded, and is retried alone
+                }
+            }
+
+            var batched = false;
+            if (deliveries.Count > 0)
+            {
+                try
+                {
+                    await using var scope = dispatcher._scopes.CreateAsyncScope();
+                    var services = scope.ServiceProvider;
+                    foreach (var handler in services.GetServices<IBatchNotificationHandler<TNotification>>())
+                    {
+                        if (dispatcher._state.ModuleOf(handler.GetType()) is { } owner && !dispatcher._state.IsEnabled(owner)) continue;
+                        await handler.Handle(deliveries, cancellationToken);
+                    }
+                    if (_others is null)
+                    {
+                        // Unknown when the container does not list notification handlers: then publish one by one to be safe.
+                        var all = services.GetServices<INotificationHandler<TNotification>>().ToList();
+                        _others = all.Count == 0 || all.Any(h => h is not IBatchNotificationHandler<TNotification>);
+                    }
+                    batched = true;
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // One bad message must not fail its neighbours: each is published again on its own.
+                    dispatcher._logger.LogDebug(ex, "A batch of {Count} {Type} failed; publishing them one by one", deliveries.Count, typeof(TNotification).Name);
+                }
+            }
+            if (!batched)
+            {
+                Interlocked.Increment(ref dispatcher._batchFallbacks);
+                foreach (var message in messages) await dispatcher.ProcessAsync(database, message, notification: null, cancellationToken);
+                return;
+            }
+            Interlocked.Add(ref dispatcher._batchedMessages, deliveries.Count);
+            foreach (var message in alone) await dispatcher.ProcessAsync(database, message, notification: null, cancellationToken);
+            if (_others != false)
+            {
+                // The other consumers, one message at a time; the batch consumers are skipped (their inbox has the message anyway).
+                var byId = messages.ToDictionary(m => m.Id);
+                BatchDispatch.SkipBatchConsumers = true;
+                try
+                {
+                    foreach (var delivery in deliveries)
+                        await dispatcher.ProcessAsync(database, byId[delivery.MessageId], delivery.Notification, cancellationToken);
+                }
+                finally
+                {
+                    BatchDispatch.SkipBatchConsumers = false;
+                }
+            }
+            else
+            {
+                foreach (var delivery in deliveries) dispatcher._completions[database.Module].Add(delivery.MessageId);
+            }
+        }
     }
 
     private async Task<bool> ProcessAsync(ModuleDatabase database, OutboxMessage message, object? notification, CancellationToken cancellationToken,

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Mediator;
 using Tandem.Modules.Shared.Errors;
+using Tandem.Modules.Shared.Messaging;
 using Tandem.Modules.Shared.Modules;
 
 namespace Tandem.Host.Messaging;
@@ -111,8 +112,10 @@ internal sealed class ModuleAwarePublisher(IModuleState modules) : INotification
         where TNotification : INotification
     {
         List<Exception>? failures = null;
+        var skipBatchConsumers = BatchDispatch.SkipBatchConsumers;
         foreach (var handler in handlers)
         {
+            if (skipBatchConsumers && handler is IBatchNotificationHandler<TNotification>) continue;
             var owner = modules.ModuleOf(handler.GetType());
             if (owner is not null && !modules.IsEnabled(owner)) continue;
             try

@@ -64,6 +64,12 @@ public sealed record GetLead(string Id) : IQuery<LeadDetails>;
 /// </summary>
 public sealed record GetLeadContact(string Id) : IQuery<LeadContact?>;
 
+/// <summary>
+/// <see cref="GetLeadContact"/> for many leads in one indexed statement (a batch consumer's read): the cards of the leads
+/// that exist, in no particular order; an unknown or erased id has no card.
+/// </summary>
+public sealed record GetLeadContacts(IReadOnlyList<string> Ids) : IQuery<IReadOnlyList<LeadContact>>;
+
 /// <summary>A lead's contact card: normalised email and phone (null when the phone could not be read), names, company, job title and LinkedIn profile.</summary>
 public sealed record LeadContact(string Id, string? Email, string? Phone, string? FirstName, string? LastName, string? Company, string? JobTitle,
     string? LinkedInUrl);

@@ -126,6 +126,12 @@ public sealed record ReassignProspect(string ProspectId, string Owner) : IComman
 /// </summary>
 public sealed record GetProspectContact(string ProspectId) : IQuery<ProspectContact>;
 
+/// <summary>
+/// <see cref="GetProspectContact"/> for many prospects, in three statements whatever their number (a batch consumer's
+/// read): the cards of the prospects that exist, in no particular order.
+/// </summary>
+public sealed record GetProspectContacts(IReadOnlyList<string> ProspectIds) : IQuery<IReadOnlyList<ProspectContact>>;
+
 /// <summary>A prospect's contact card.</summary>
 public sealed record ProspectContact(string ProspectId, string LeadId, string? Email, string? Phone, string? FirstName, string? LastName,
     string? Company, string? JobTitle, string? Owner, int FitScore, IReadOnlyList<string> FitReasons, string? PersonaId, string? PersonaName,

@@ -115,6 +115,30 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
         return true;
     }
 
+    /// <summary>
+    /// The batch form of <see cref="BeginConsumeAsync"/>: the deliveries <paramref name="consumer"/> has not processed yet
+    /// (one inbox read for those delivered before; a first delivery is not looked up), each recorded in the inbox with
+    /// the consumer's own changes. A message delivered twice in one batch is handled once.
+    /// </summary>
+    public async ValueTask<List<Delivery<TNotification>>> BeginConsumeBatchAsync<TNotification>(string consumer,
+        IReadOnlyList<Delivery<TNotification>> batch, CancellationToken cancellationToken) where TNotification : INotification
+    {
+        var redelivered = batch.Where(d => !d.FirstDelivery).Select(d => d.MessageId).ToList();
+        var done = redelivered.Count == 0
+            ? []
+            : (await InboxMessages.AsNoTracking().Where(m => m.Consumer == consumer && redelivered.Contains(m.MessageId))
+                .Select(m => m.MessageId).ToListAsync(cancellationToken)).ToHashSet();
+        var now = Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var fresh = new List<Delivery<TNotification>>(batch.Count);
+        foreach (var delivery in batch)
+        {
+            if (!done.Add(delivery.MessageId)) continue;
+            InboxMessages.Add(new InboxMessage { MessageId = delivery.MessageId, Consumer = consumer, ProcessedAt = now });
+            fresh.Add(delivery);
+        }
+        return fresh;
+    }
+
     private ModuleWriter? _writer;
     private bool _writerResolved;
 

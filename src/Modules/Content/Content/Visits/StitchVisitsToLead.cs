@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Tandem.Modules.Content.Contracts;
 using Tandem.Modules.Content.Data;
 using Tandem.Modules.Leads.Contracts;
+using Tandem.Modules.Shared.Messaging;
 
 namespace Tandem.Modules.Content;
 
@@ -10,10 +11,13 @@ namespace Tandem.Modules.Content;
 /// Leads captured a submission: Content links it to the lead (visitor→lead conversion per form, page and campaign) and, when
 /// the submission came from a browser with a visitor id, stitches that visitor's earlier visits to the lead, remembers the
 /// visitor as that lead (later visits are announced at once) and announces the stitched visits (<see cref="LeadVisitedPages"/>).
-/// One commit, behind the inbox: a redelivery changes nothing and announces nothing twice.
+/// One commit, behind the inbox: a redelivery changes nothing and announces nothing twice. A batch consumer: the captures of
+/// one outbox claim are linked together (docs/architecture.md, "Batch consumers").
 /// </summary>
-internal sealed class StitchVisitsToLead(ContentDbContext db, TimeProvider clock) : INotificationHandler<LeadCaptured>
+internal sealed class StitchVisitsToLead(ContentDbContext db, TimeProvider clock) : IBatchNotificationHandler<LeadCaptured>
 {
+    private const string Consumer = "content.stitch-visits";
+
     public async ValueTask Handle(LeadCaptured notification, CancellationToken cancellationToken)
     {
         if (notification.Source is not { Channel: "content", Reference: { } submissionId }) return;
@@ -26,24 +30,58 @@ internal sealed class StitchVisitsToLead(ContentDbContext db, TimeProvider clock
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeadId, leadId), ct), cancellationToken);
             return;
         }
-        if (!await db.BeginConsumeAsync("content.stitch-visits", cancellationToken)) return;
+        if (!await db.BeginConsumeAsync(Consumer, cancellationToken)) return;
+        await StitchAsync(submissionId, leadId, visitorId, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async ValueTask Handle(IReadOnlyList<Delivery<LeadCaptured>> batch, CancellationToken cancellationToken)
+    {
+        var captured = batch.Where(d => d.Notification.Source is { Channel: "content", Reference: not null }).ToList();
+        if (captured.Count == 0) return;
+        var ids = captured.Select(d => d.Notification.Source!.Reference!).Distinct().ToList();
+        var visitors = (await db.Submissions.Where(s => ids.Contains(s.Id)).Select(s => new { s.Id, s.VisitorId }).ToListAsync(cancellationToken))
+            .ToDictionary(s => s.Id, s => s.VisitorId, StringComparer.Ordinal);
+        var links = captured.Where(d => visitors.GetValueOrDefault(d.Notification.Source!.Reference!) is null).ToList();
+        var stitches = captured.Except(links).ToList();
+        if (stitches.Select(d => visitors[d.Notification.Source!.Reference!]).Distinct().Count() < stitches.Count)
+            throw new InvalidOperationException("One browser became two leads in one batch: stitched one by one, in order.");
+        if (links.Count > 0)
+        {
+            // No browser visits: one UPDATE each, in one commit, harmless if delivered twice.
+            await db.WriteAsync(async ct =>
+            {
+                var updated = 0;
+                foreach (var d in links)
+                {
+                    var (submissionId, leadId) = (d.Notification.Source!.Reference!, d.Notification.LeadId);
+                    updated += await db.Submissions.Where(s => s.Id == submissionId).ExecuteUpdateAsync(s => s.SetProperty(x => x.LeadId, leadId), ct);
+                }
+                return updated;
+            }, cancellationToken);
+        }
+        if (stitches.Count == 0) return;
+        foreach (var d in await db.BeginConsumeBatchAsync(Consumer, stitches, cancellationToken))
+            await StitchAsync(d.Notification.Source!.Reference!, d.Notification.LeadId, visitors[d.Notification.Source!.Reference!]!, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task StitchAsync(string submissionId, string leadId, string visitorId, CancellationToken cancellationToken)
+    {
         var submission = await db.Submissions.FirstOrDefaultAsync(s => s.Id == submissionId, cancellationToken);
         if (submission is null) return;
         submission.LeadId = leadId;
+        var visits = await db.Visits.Where(v => v.VisitorId == visitorId && v.LeadId == null).OrderBy(v => v.At).ToListAsync(cancellationToken);
+        foreach (var visit in visits) visit.LeadId = leadId;
+        // The latest lead a browser became is the one its next visits belong to (a shared computer: the last person).
+        if (await db.VisitorLeads.FirstOrDefaultAsync(v => v.VisitorId == visitorId, cancellationToken) is { } known)
         {
-            var visits = await db.Visits.Where(v => v.VisitorId == visitorId && v.LeadId == null).OrderBy(v => v.At).ToListAsync(cancellationToken);
-            foreach (var visit in visits) visit.LeadId = leadId;
-            // The latest lead a browser became is the one its next visits belong to (a shared computer: the last person).
-            if (await db.VisitorLeads.FirstOrDefaultAsync(v => v.VisitorId == visitorId, cancellationToken) is { } known)
-            {
-                known.LeadId = leadId;
-                known.At = clock.GetUtcNow();
-            }
-            else
-                db.VisitorLeads.Add(new VisitorLead { VisitorId = visitorId, LeadId = leadId, At = clock.GetUtcNow() });
-            if (visits.Count > 0)
-                db.Publish(new LeadVisitedPages(leadId, visits.Select(v => new PageVisit(v.LandingPageId, v.CampaignId, v.Interest, v.At)).ToList()));
+            known.LeadId = leadId;
+            known.At = clock.GetUtcNow();
         }
-        await db.SaveChangesAsync(cancellationToken);
+        else
+            db.VisitorLeads.Add(new VisitorLead { VisitorId = visitorId, LeadId = leadId, At = clock.GetUtcNow() });
+        if (visits.Count > 0)
+            db.Publish(new LeadVisitedPages(leadId, visits.Select(v => new PageVisit(v.LandingPageId, v.CampaignId, v.Interest, v.At)).ToList()));
     }
 }

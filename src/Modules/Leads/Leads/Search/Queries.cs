@@ -93,6 +93,18 @@ internal sealed class GetLeadContactHandler(LeadsDbContext db) : IQueryHandler<G
             .FirstOrDefaultAsync(cancellationToken);
 }
 
+internal sealed class GetLeadContactsHandler(LeadsDbContext db) : IQueryHandler<GetLeadContacts, IReadOnlyList<LeadContact>>
+{
+    public async ValueTask<IReadOnlyList<LeadContact>> Handle(GetLeadContacts query, CancellationToken cancellationToken)
+    {
+        if (query.Ids.Count == 0) return [];
+        var ids = query.Ids.Distinct().ToList();
+        return await db.Leads.AsNoTracking().Where(l => ids.Contains(l.Id))
+            .Select(l => new LeadContact(l.Id, l.Email, l.Phone, l.FirstName, l.LastName, l.Company, l.JobTitle, l.LinkedInUrl))
+            .ToListAsync(cancellationToken);
+    }
+}
+
 internal sealed class GetLeadContactFactsHandler(LeadsDbContext db, MqlDefinitions definitions, TimeProvider clock)
     : IQueryHandler<GetLeadContactFacts, LeadContactFacts?>
 {

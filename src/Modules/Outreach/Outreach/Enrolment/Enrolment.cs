@@ -6,6 +6,7 @@ using Tandem.Modules.Outreach.Scheduling;
 using Tandem.Modules.Outreach.Templates;
 using Tandem.Modules.Prospects.Contracts;
 using Tandem.Modules.Shared.Errors;
+using Tandem.Modules.Shared.Messaging;
 using Tandem.Modules.Shared.Modules;
 
 namespace Tandem.Modules.Outreach.Enrolment;
@@ -15,7 +16,23 @@ internal sealed class Enroller(OutreachDbContext db, SequenceCache sequences, Sc
 {
     public async Task<Enrollment> EnrolAsync(ProspectContact contact, string sequenceId, CancellationToken cancellationToken)
     {
+        var enrollment = Add(contact, await sequences.GetAsync(db, sequenceId, cancellationToken));
+        await db.SaveChangesAsync(cancellationToken);
+        signal.Notify();
+        return enrollment;
+    }
+
+    /// <summary>Enrols many prospects in one sequence, in one commit.</summary>
+    public async Task EnrolManyAsync(IEnumerable<ProspectContact> contacts, string sequenceId, CancellationToken cancellationToken)
+    {
         var sequence = await sequences.GetAsync(db, sequenceId, cancellationToken);
+        foreach (var contact in contacts) Add(contact, sequence);
+        await db.SaveChangesAsync(cancellationToken);
+        signal.Notify();
+    }
+
+    private Enrollment Add(ProspectContact contact, Sequence sequence)
+    {
         var now = clock.GetUtcNow();
         var enrollment = new Enrollment
         {
@@ -25,15 +42,46 @@ internal sealed class Enroller(OutreachDbContext db, SequenceCache sequences, Sc
         };
         db.Enrollments.Add(enrollment);
         new StepFlow(db).Schedule(enrollment, sequence, 0, now);
-        await db.SaveChangesAsync(cancellationToken);
-        signal.Notify();
         return enrollment;
     }
 }
 
-/// <summary>A new prospect is enrolled in the newest automatic sequence (the built-in callback sequence until one is defined).</summary>
-internal sealed class EnrolNewProspect(OutreachDbContext db, Enroller enroller, ISender sender) : INotificationHandler<ProspectQualified>
+/// <summary>
+/// A new prospect is enrolled in the newest automatic sequence (the built-in callback sequence until one is defined). A batch
+/// consumer: the new prospects of one outbox claim are enrolled together (docs/architecture.md, "Batch consumers").
+/// </summary>
+internal sealed class EnrolNewProspect(OutreachDbContext db, Enroller enroller, ISender sender) : IBatchNotificationHandler<ProspectQualified>
 {
+    public async ValueTask Handle(IReadOnlyList<Delivery<ProspectQualified>> batch, CancellationToken cancellationToken)
+    {
+        var fresh = await db.BeginConsumeBatchAsync(nameof(EnrolNewProspect), batch, cancellationToken);
+        var ids = fresh.Select(d => d.Notification.ProspectId).Distinct().ToList();
+        List<ProspectContact> contacts = [];
+        string? sequenceId = null;
+        if (ids.Count > 0)
+        {
+            sequenceId = await db.Sequences.AsNoTracking().Where(s => s.IsDefault).OrderByDescending(s => s.CreatedAt).Select(s => s.Id)
+                .FirstAsync(cancellationToken);
+            var enrolled = (await db.Enrollments.AsNoTracking()
+                    .Where(e => ids.Contains(e.ProspectId) && (e.Status == EnrollmentStatuses.Active || e.SequenceId == sequenceId))
+                    .Select(e => e.ProspectId).ToListAsync(cancellationToken))
+                .ToHashSet(StringComparer.Ordinal);
+            var todo = ids.Where(id => !enrolled.Contains(id)).ToList();
+            if (todo.Count > 0)
+            {
+                contacts = [.. await sender.Send(new GetProspectContacts(todo), cancellationToken)];
+                // As one by one: a prospect Prospects does not know fails its message (handled again alone, then retried).
+                if (contacts.Count != todo.Count) throw new NotFoundException("Prospect", string.Join(", ", todo.Except(contacts.Select(c => c.ProspectId))));
+            }
+        }
+        if (contacts.Count == 0)
+        {
+            await db.SaveChangesAsync(cancellationToken); // keeps the inbox records
+            return;
+        }
+        await enroller.EnrolManyAsync(contacts, sequenceId!, cancellationToken);
+    }
+
     public async ValueTask Handle(ProspectQualified notification, CancellationToken cancellationToken)
     {
         if (!await db.BeginConsumeAsync(nameof(EnrolNewProspect), cancellationToken)) return;

@@ -108,6 +108,32 @@ internal sealed class GetProspectContactHandler(ProspectsDbContext db, ISender s
     }
 }
 
+/// <summary>The contact cards of many prospects: the prospects with their personas in one statement, their leads' cards in one more.</summary>
+internal sealed class GetProspectContactsHandler(ProspectsDbContext db, ISender sender) : IQueryHandler<GetProspectContacts, IReadOnlyList<ProspectContact>>
+{
+    public async ValueTask<IReadOnlyList<ProspectContact>> Handle(GetProspectContacts query, CancellationToken cancellationToken)
+    {
+        if (query.ProspectIds.Count == 0) return [];
+        var ids = query.ProspectIds.Distinct().ToList();
+        var found = await (
+            from x in db.Prospects.AsNoTracking()
+            where ids.Contains(x.Id)
+            join pe in db.Personas.AsNoTracking() on x.PersonaId equals pe.Id into personas
+            from pe in personas.DefaultIfEmpty()
+            select new { Prospect = x, Persona = pe }).ToListAsync(cancellationToken);
+        if (found.Count == 0) return [];
+        var leads = (await sender.Send(new GetLeadContacts(found.Select(f => f.Prospect.LeadId).Distinct().ToList()), cancellationToken))
+            .ToDictionary(l => l.Id, StringComparer.Ordinal);
+        return found.Select(f =>
+        {
+            var (p, persona) = (f.Prospect, f.Persona);
+            var lead = leads.GetValueOrDefault(p.LeadId);
+            return new ProspectContact(p.Id, p.LeadId, lead?.Email, lead?.Phone, lead?.FirstName, lead?.LastName, lead?.Company, lead?.JobTitle, p.Owner,
+                p.FitScore, p.FitReasons, p.PersonaId, persona?.Name, persona?.CallScript, persona?.TemplateVariant, lead?.LinkedInUrl);
+        }).ToList();
+    }
+}
+
 internal sealed class ListProspectsValidator : IValidator<ListProspects>
 {
     public void Validate(ListProspects m, ValidationErrors errors)

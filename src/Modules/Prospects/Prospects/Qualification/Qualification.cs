@@ -7,6 +7,7 @@ using Tandem.Modules.Prospects.Data;
 using Tandem.Modules.Prospects.Icp;
 using Tandem.Modules.Prospects.Personas;
 using Tandem.Modules.Shared.Errors;
+using Tandem.Modules.Shared.Messaging;
 using Tandem.Modules.Shared.Modules;
 
 namespace Tandem.Modules.Prospects.Qualification;
@@ -39,9 +40,53 @@ internal sealed partial class Qualification(ProspectsDbContext db, OwnerAssignme
             return null;
         }
         var personas = await db.Personas.AsNoTracking().OrderBy(p => p.CreatedAt).ToListAsync(cancellationToken);
+        var count = owners.HasOwners ? await db.Prospects.CountAsync(cancellationToken) : 0;
+        var prospect = Add(lead, facts, fit, personas, count);
+        await db.SaveChangesAsync(cancellationToken);
+        return new QualifyLeadResult(prospect.Id, Created: true);
+    }
+
+    /// <summary>
+    /// <see cref="QualifyAsync"/> for many MQLs at once (automatic qualification only): the existing prospects, the accounts,
+    /// the personas and the owner count are read once for all of them, and the new prospects commit together.
+    /// </summary>
+    public async Task QualifyManyAsync(IReadOnlyList<LeadFacts> leads, CancellationToken cancellationToken)
+    {
+        var leadIds = leads.Select(l => l.LeadId).Distinct().ToList();
+        var done = (await db.Prospects.AsNoTracking().Where(p => leadIds.Contains(p.LeadId)).Select(p => p.LeadId).ToListAsync(cancellationToken))
+            .ToHashSet(StringComparer.Ordinal);
+        var names = leads.Where(l => !string.IsNullOrWhiteSpace(l.Company)).Select(l => CompiledIcp.Normalize(l.Company!)).Distinct().ToList();
+        var accounts = names.Count == 0
+            ? []
+            : (await db.Accounts.AsNoTracking().Where(a => names.Contains(a.NormalizedName)).ToListAsync(cancellationToken))
+                .DistinctBy(a => a.NormalizedName).ToDictionary(a => a.NormalizedName, StringComparer.Ordinal);
+        var icpList = await icps.GetAsync(db, cancellationToken);
+        List<Persona>? personas = null;
+        int? count = null;
+        foreach (var lead in leads)
+        {
+            if (!done.Add(lead.LeadId)) continue;
+            var account = string.IsNullOrWhiteSpace(lead.Company) ? null : accounts.GetValueOrDefault(CompiledIcp.Normalize(lead.Company));
+            var facts = FactsOf(lead, account);
+            var fit = IcpScoring.Best(icpList, facts);
+            if (!fit.Fits)
+            {
+                LogNotFitting(logger, lead.LeadId, fit.Score, fit.MinFit);
+                continue;
+            }
+            personas ??= await db.Personas.AsNoTracking().OrderBy(p => p.CreatedAt).ToListAsync(cancellationToken);
+            count ??= owners.HasOwners ? await db.Prospects.CountAsync(cancellationToken) : 0;
+            Add(lead, facts, fit, personas, count.Value);
+            count++;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>The prospect of a qualified lead, with its <see cref="ProspectQualified"/> announcement; saved by the caller.</summary>
+    private Prospect Add(LeadFacts lead, ProspectFacts facts, FitResult fit, List<Persona> personas, int prospectCount)
+    {
         var persona = PersonaMatcher.Best(personas, lead.JobTitle);
         var now = clock.GetUtcNow();
-        var count = owners.HasOwners ? await db.Prospects.CountAsync(cancellationToken) : 0;
         var prospect = new Prospect
         {
             Id = Ids.New(),
@@ -51,7 +96,7 @@ internal sealed partial class Qualification(ProspectsDbContext db, OwnerAssignme
             FitReasons = fit.Fits ? [.. fit.Reasons] : [.. fit.Reasons, "Below the minimum fit: qualified by hand."],
             IcpId = fit.IcpId,
             PersonaId = persona?.Id,
-            Owner = owners.Next(count, facts.Departement),
+            Owner = owners.Next(prospectCount, facts.Departement),
             // Asking for a callback after reading a guide is consideration; otherwise the buyer is still becoming aware.
             Stage = lead.CallbackRequested ? ProspectStages.Consideration : ProspectStages.Awareness,
             Outcome = ProspectOutcomes.Open,
@@ -60,8 +105,7 @@ internal sealed partial class Qualification(ProspectsDbContext db, OwnerAssignme
         db.Prospects.Add(prospect);
         db.Publish(new ProspectQualified(prospect.Id, lead.LeadId, lead.Kind, prospect.FitScore, prospect.Owner, prospect.Stage,
             lead.CallbackRequested, lead.CallbackRequestedAt, now));
-        await db.SaveChangesAsync(cancellationToken);
-        return new QualifyLeadResult(prospect.Id, Created: true);
+        return prospect;
     }
 
     private async Task<ProspectFacts> FactsAsync(LeadFacts lead, CancellationToken cancellationToken)
@@ -72,6 +116,11 @@ internal sealed partial class Qualification(ProspectsDbContext db, OwnerAssignme
             var normalized = CompiledIcp.Normalize(lead.Company);
             account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.NormalizedName == normalized, cancellationToken);
         }
+        return FactsOf(lead, account);
+    }
+
+    private static ProspectFacts FactsOf(LeadFacts lead, Account? account)
+    {
         var departement = ProspectFacts.DepartementOf(lead.PostalCode) ?? account?.Departement;
         return new ProspectFacts
         {
@@ -85,15 +134,26 @@ internal sealed partial class Qualification(ProspectsDbContext db, OwnerAssignme
     private static partial void LogNotFitting(ILogger logger, string leadId, int score, int minFit);
 }
 
-/// <summary>A lead became an MQL: check it against the ICP (once per MQL, whatever the redeliveries).</summary>
-internal sealed class QualifyMql(ProspectsDbContext db, Qualification qualification) : INotificationHandler<LeadQualified>
+/// <summary>
+/// A lead became an MQL: check it against the ICP (once per MQL, whatever the redeliveries). A batch consumer: the MQLs of
+/// one outbox claim are qualified together (docs/architecture.md, "Batch consumers").
+/// </summary>
+internal sealed class QualifyMql(ProspectsDbContext db, Qualification qualification) : IBatchNotificationHandler<LeadQualified>
 {
     public async ValueTask Handle(LeadQualified notification, CancellationToken cancellationToken)
     {
         if (!await db.BeginConsumeAsync(nameof(QualifyMql), cancellationToken)) return;
-        await qualification.QualifyAsync(new LeadFacts(notification.LeadId, notification.Kind, notification.Company, notification.JobTitle,
-            notification.PostalCode, notification.CallbackRequested, notification.CallbackRequestedAt), byHand: false, cancellationToken);
+        await qualification.QualifyAsync(Facts(notification), byHand: false, cancellationToken);
     }
+
+    public async ValueTask Handle(IReadOnlyList<Delivery<LeadQualified>> batch, CancellationToken cancellationToken)
+    {
+        var fresh = await db.BeginConsumeBatchAsync(nameof(QualifyMql), batch, cancellationToken);
+        await qualification.QualifyManyAsync(fresh.Select(d => Facts(d.Notification)).ToList(), cancellationToken);
+    }
+
+    private static LeadFacts Facts(LeadQualified n) =>
+        new(n.LeadId, n.Kind, n.Company, n.JobTitle, n.PostalCode, n.CallbackRequested, n.CallbackRequestedAt);
 }
 
 internal sealed class QualifyLeadValidator : IValidator<QualifyLead>

@@ -1,0 +1,150 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Tandem.Host.Messaging;
+using Tandem.Modules.Content.Contracts;
+using Tandem.Modules.Leads.Contracts;
+using Tandem.Modules.Outreach.Contracts;
+using Tandem.Modules.Prospects.Contracts;
+using Tandem.Modules.Shared.Persistence;
+
+namespace Tandem.Messaging.Tests;
+
+/// <summary>
+/// Batch consumers (docs/architecture.md, "Batch consumers"): the messages of one type in one outbox claim are handed
+/// together to the consumers that have a batch form, with the same effect as one by one; one bad message fails only
+/// itself; a crash between the batch's commit and the marking changes nothing when the batch is delivered again.
+/// </summary>
+public sealed class BatchConsumerTests
+{
+    private static async Task<string> FormAsync(TestHost host)
+    {
+        await using var scope = host.Scope();
+        return (await scope.ServiceProvider.GetRequiredService<ISender>().Send(new CreateForm("Guide", null, null,
+            [new FormFieldSpec("email", "E-mail", "email", true)], [], OffersCallback: true))).Id;
+    }
+
+    private static async Task<List<string>> SubmitAsync(TestHost host, string formId, int count, string prefix)
+    {
+        var answers = await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+        {
+            await using var scope = host.Scope();
+            return await scope.ServiceProvider.GetRequiredService<ISender>().Send(new SubmitForm(formId,
+                new Dictionary<string, string> { ["email"] = $"{prefix}-{i}@example.fr", ["callback"] = "on" }, "127.0.0.1", null));
+        }));
+        return answers.Select(a => a.LeadId!).ToList();
+    }
+
+    private static async Task<int> PendingAsync(TestHost host, string module)
+    {
+        await using var scope = host.Scope();
+        return await TestHost.Context(scope, host.Database(module)).OutboxMessages.CountAsync(m => m.ProcessedAt == null);
+    }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task Forty_mqls_are_qualified_enrolled_and_linked_in_batches_exactly_once(Provider provider)
+    {
+        await using var host = await TestHost.StartAsync(provider);
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
+        var formId = await FormAsync(host);
+        var leadIds = await SubmitAsync(host, formId, 40, "batch");
+
+        Assert.Equal(80, await dispatcher.DispatchDueAsync(host.Database("Leads"), CancellationToken.None)); // LeadCaptured + LeadQualified
+        Assert.Equal(80, dispatcher.BatchedMessages); // both types went in one batch each: stitching and qualifying
+        Assert.Equal(40, await dispatcher.DispatchDueAsync(host.Database("Prospects"), CancellationToken.None)); // ProspectQualified
+        Assert.Equal(120, dispatcher.BatchedMessages);
+        Assert.Equal(0, dispatcher.BatchFallbacks);
+        Assert.Equal(0, await PendingAsync(host, "Leads"));
+        Assert.Equal(0, await PendingAsync(host, "Prospects"));
+        Assert.Equal(40, await host.RunSchedulerAsync());
+
+        await using var query = host.Scope();
+        var q = query.ServiceProvider.GetRequiredService<ISender>();
+        var prospects = (await q.Send(new ListProspects(null, null, null, 1, 100))).Items;
+        Assert.Equal(leadIds.Order(), prospects.Select(p => p.LeadId).Order()); // one prospect per lead
+        var tasks = (await q.Send(new ListTasks(null, null, null, 1, 100))).Items;
+        Assert.Equal(prospects.Select(p => p.Id).Order(), tasks.Select(t => t.ProspectId).Order()); // one call task each
+        // The contact card each enrolment snapshot came from Leads, one card per person.
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"batch-{i}@example.fr").Order(), tasks.Select(t => t.Who!.Email).Order());
+        var content = TestHost.Context(query, host.Database("Content"));
+        var sql = provider == Provider.Postgres
+            ? "SELECT \"LeadId\" AS \"Value\" FROM content.\"Submissions\""
+            : "SELECT \"LeadId\" AS \"Value\" FROM \"Submissions\"";
+        var linked = await content.Database.SqlQueryRaw<string>(sql).ToListAsync();
+        Assert.Equal(leadIds.Order(), linked.Order()); // every submission linked to its lead
+    }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task One_bad_message_fails_alone_and_its_neighbours_are_enrolled(Provider provider)
+    {
+        await using var host = await TestHost.StartAsync(provider);
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
+        var formId = await FormAsync(host);
+        await SubmitAsync(host, formId, 10, "neighbour");
+        Assert.Equal(20, await dispatcher.DispatchDueAsync(host.Database("Leads"), CancellationToken.None));
+        Guid bad;
+        await using (var scope = host.Scope())
+        {
+            // A prospect Prospects does not know: its enrolment cannot read a contact card.
+            var prospects = TestHost.Context(scope, host.Database("Prospects"));
+            bad = prospects.Publish(new ProspectQualified("no-such-prospect", "no-such-lead", "consumer", 80, null, ProspectStages.Consideration,
+                true, host.Clock.GetUtcNow(), host.Clock.GetUtcNow()));
+            await prospects.SaveChangesAsync();
+        }
+
+        Assert.Equal(11, await dispatcher.DispatchDueAsync(host.Database("Prospects"), CancellationToken.None));
+        Assert.Equal(1, dispatcher.BatchFallbacks); // the batch failed, so each was handled alone
+        Assert.Equal(10, await host.RunSchedulerAsync()); // the ten good ones are enrolled
+
+        await using var check = host.Scope();
+        var failed = await TestHost.Context(check, host.Database("Prospects")).OutboxMessages.AsNoTracking().SingleAsync(m => m.ProcessedAt == null);
+        Assert.Equal(bad, failed.Id); // only the bad one waits for its retry, with its reason
+        Assert.Equal(1, failed.Attempts);
+        Assert.Contains("NotFound", failed.LastError);
+        var tasks = await check.ServiceProvider.GetRequiredService<ISender>().Send(new ListTasks(null, null, null, 1, 100));
+        Assert.Equal(10, tasks.Total);
+    }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_crash_after_the_batch_commit_and_the_redelivery_change_nothing(Provider provider)
+    {
+        await using var host = await TestHost.StartAsync(provider, "--Tandem:Outbox:LeaseSeconds=30");
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
+        var formId = await FormAsync(host);
+        var leadIds = await SubmitAsync(host, formId, 12, "crash");
+
+        // Prospects commits the batch, then "dies" before answering: every message of the batch is handled again alone,
+        // and each finds its inbox row.
+        var writer = host.Services.GetRequiredKeyedService<ModuleWriter>("Prospects");
+        var crashed = 0;
+        writer.AfterCommit = () => Interlocked.Exchange(ref crashed, 1) == 0 ? throw new IOException("process killed after the commit") : ValueTask.CompletedTask;
+        Assert.Equal(24, await dispatcher.DispatchDueAsync(host.Database("Leads"), CancellationToken.None));
+        writer.AfterCommit = null;
+        Assert.Equal(1, dispatcher.BatchFallbacks);
+
+        // The whole batch delivered again (a lease that expired before the marking): nothing changes either.
+        await using (var scope = host.Scope())
+        {
+            var leads = TestHost.Context(scope, host.Database("Leads"));
+            await leads.OutboxMessages.ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAt, (long?)null).SetProperty(m => m.LockedUntil, (long?)null)
+                .SetProperty(m => m.LockedBy, (string?)null).SetProperty(m => m.NextAttemptAt, 0L));
+        }
+        var batched = dispatcher.BatchedMessages;
+        Assert.Equal(24, await dispatcher.DispatchDueAsync(host.Database("Leads"), CancellationToken.None));
+        Assert.Equal(batched + 24, dispatcher.BatchedMessages);
+        Assert.Equal(12, await dispatcher.DispatchDueAsync(host.Database("Prospects"), CancellationToken.None));
+        Assert.Equal(12, await host.RunSchedulerAsync());
+
+        await using var query = host.Scope();
+        var q = query.ServiceProvider.GetRequiredService<ISender>();
+        var prospects = (await q.Send(new ListProspects(null, null, null, 1, 100))).Items;
+        Assert.Equal(leadIds.Order(), prospects.Select(p => p.LeadId).Order());
+        Assert.Equal(12, (await q.Send(new ListTasks(null, null, null, 1, 100))).Total);
+        Assert.Equal(0, await PendingAsync(host, "Prospects"));
+    }
+}
