@@ -49,11 +49,13 @@ public sealed class BatchConsumerTests
         var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
         var formId = await FormAsync(host);
         var leadIds = await SubmitAsync(host, formId, 40, "batch");
+        Assert.Equal(40, leadIds.Distinct().Count());
 
+        var before = dispatcher.BatchedMessages; // the inline captures may have been grouped too
         Assert.Equal(80, await dispatcher.DispatchDueAsync(host.Database("Leads"), CancellationToken.None)); // LeadCaptured + LeadQualified
-        Assert.Equal(80, dispatcher.BatchedMessages); // both types went in one batch each: stitching and qualifying
+        Assert.Equal(before + 80, dispatcher.BatchedMessages); // both types went in one batch each: stitching and qualifying
         Assert.Equal(40, await dispatcher.DispatchDueAsync(host.Database("Prospects"), CancellationToken.None)); // ProspectQualified
-        Assert.Equal(120, dispatcher.BatchedMessages);
+        Assert.Equal(before + 120, dispatcher.BatchedMessages);
         Assert.Equal(0, dispatcher.BatchFallbacks);
         Assert.Equal(0, await PendingAsync(host, "Leads"));
         Assert.Equal(0, await PendingAsync(host, "Prospects"));
@@ -73,6 +75,49 @@ public sealed class BatchConsumerTests
             : "SELECT \"LeadId\" AS \"Value\" FROM \"Submissions\"";
         var linked = await content.Database.SqlQueryRaw<string>(sql).ToListAsync();
         Assert.Equal(leadIds.Order(), linked.Order()); // every submission linked to its lead
+    }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task Requests_arriving_during_a_capture_are_captured_together_each_answered_with_its_own_lead(Provider provider)
+    {
+        await using var host = await TestHost.StartAsync(provider);
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
+        var formId = await FormAsync(host);
+        await SubmitAsync(host, formId, 1, "known"); // someone already known: a second submission of theirs merges
+
+        // Leads' database is slow: the first request's capture waits for its commit while the others arrive.
+        var (release, held) = await GroupCommitTests.HoldWriterAsync(host, "Leads");
+        var before = dispatcher.BatchedMessages;
+        var first = SubmitAsync(host, formId, 1, "first");
+        await Task.Delay(200);
+        var emails = Enumerable.Range(0, 30).Select(i => i == 29 ? "KNOWN-0@example.fr" : $"group-{i}@example.fr").ToList();
+        var others = Task.WhenAll(emails.Select(async email =>
+        {
+            await using var scope = host.Scope();
+            return await scope.ServiceProvider.GetRequiredService<ISender>().Send(new SubmitForm(formId,
+                new Dictionary<string, string> { ["email"] = email, ["callback"] = "on" }, "127.0.0.1", null));
+        }));
+        await Task.Delay(500);
+        Assert.False(first.IsCompleted); // nothing is answered before its capture is committed
+        release.SetResult();
+        await held;
+        var firstLead = Assert.Single(await first);
+        var answers = await others;
+        Assert.True(dispatcher.BatchedMessages - before >= 2, "the requests that queued behind the first were captured together");
+        Assert.All(answers, a => Assert.NotNull(a.LeadId));
+
+        await using var query = host.Scope();
+        var q = query.ServiceProvider.GetRequiredService<ISender>();
+        for (var i = 0; i < emails.Count; i++)
+        {
+            var lead = Assert.Single((await q.Send(new ListLeads(emails[i].ToLowerInvariant(), null, null, null))).Items);
+            Assert.Equal(lead.Id, answers[i].LeadId); // each caller got its own person's lead
+        }
+        var known = Assert.Single((await q.Send(new ListLeads("known-0@example.fr", null, null, null))).Items);
+        Assert.Equal(2, known.Sources.Count); // merged into the lead that existed, not a second lead
+        Assert.NotEqual(firstLead, known.Id);
     }
 
     [SkippableTheory]

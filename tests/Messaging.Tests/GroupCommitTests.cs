@@ -19,7 +19,7 @@ public sealed class GroupCommitTests
     private static ModuleWriter Writer(TestHost host, string module) => host.Services.GetRequiredKeyedService<ModuleWriter>(module);
 
     /// <summary>Holds the module's writer busy until released, so that what is queued meanwhile forms one batch.</summary>
-    private static async Task<(TaskCompletionSource Release, Task Held)> HoldWriterAsync(TestHost host, string module)
+    internal static async Task<(TaskCompletionSource Release, Task Held)> HoldWriterAsync(TestHost host, string module)
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

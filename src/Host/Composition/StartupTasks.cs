@@ -59,23 +59,22 @@ internal sealed class StartupTasks(
         {
             // From the script, the roles are not created with the database: they are created before the first user is
             // added (UserAdministration.CreateAsync), which is the first time anything needs them.
-            applied = await AppliedMigrations.AreCompleteAsync(scope.ServiceProvider, typeof(Tandem.Web.Identity.UsersDbContext), provider, cancellationToken)
-                ? 0
-                : scripts && await SchemaScripts.TryCreateSqliteAsync(scope.ServiceProvider, typeof(Tandem.Web.Identity.UsersDbContext), cancellationToken) is { } created
-                    ? Created(created)
-                    : await Tandem.Web.TandemWeb.MigrateAsync(services, cancellationToken);
+            var usersType = typeof(Tandem.Web.Identity.UsersDbContext);
+            if (await AppliedMigrations.AreCompleteAsync(scope.ServiceProvider, usersType, provider, cancellationToken))
+                applied = 0;
+            else if (scripts && await SchemaScripts.TryCreateSqliteAsync(scope.ServiceProvider, usersType, cancellationToken) is { } created)
+            {
+                applied = created;
+                usersCreated = true;
+            }
+            else
+                applied = await Tandem.Web.TandemWeb.MigrateAsync(services, cancellationToken);
         }
         var users = new MigrationOutcome(Tandem.Web.Identity.UsersDbContext.Name,
             usersCreated ? MigrationKind.Created : applied > 0 ? MigrationKind.Upgraded : MigrationKind.UpToDate, applied);
         logger.LogInformation("Database of {Module}: {Outcome}", users.Module, users.Describe());
         outcomes.Add(users);
         return outcomes;
-
-        int Created(int count)
-        {
-            usersCreated = true;
-            return count;
-        }
     }
 
     /// <summary>What migrating will do, read before it runs: no database yet (created), some migrations missing (upgraded), none.</summary>

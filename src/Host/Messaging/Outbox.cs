@@ -221,6 +221,8 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
         where TNotification : INotification
     {
         if (!_databases.TryGetValue(module, out var database)) return false;
+        if (RouteOf(typeof(TNotification).FullName!) is BatchRoute<TNotification> route)
+            return await route.DispatchInlineAsync(this, database, messageId, notification);
         var message = new OutboxMessage { Id = messageId, Type = typeof(TNotification).FullName!, Payload = "" };
         return await ProcessAsync(database, message, notification, cancellationToken, firstDelivery: true);
     }
@@ -343,9 +345,21 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
                     alone.Add(message); // fails on its own, with its error recorded, and is retried alone
                 }
             }
+            foreach (var message in alone) await dispatcher.ProcessAsync(database, message, notification: null, cancellationToken);
+            await PublishAsync(dispatcher, database, deliveries, cancellationToken);
+        }
 
+        /// <summary>
+        /// Publishes deliveries of this type: to the batch consumers together, then to the other consumers one by one; if a
+        /// batch call fails, each delivery to every consumer on its own. Returns, per delivery, whether it was handled.
+        /// </summary>
+        private async Task<bool[]> PublishAsync(OutboxDispatcher dispatcher, ModuleDatabase database, List<Delivery<TNotification>> deliveries,
+            CancellationToken cancellationToken)
+        {
+            var handled = new bool[deliveries.Count];
+            if (deliveries.Count == 0) return handled;
             var batched = false;
-            if (deliveries.Count > 0)
+            if (deliveries.Count > 1)
             {
                 try
                 {
@@ -363,39 +377,81 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
                         _others = all.Count == 0 || all.Any(h => h is not IBatchNotificationHandler<TNotification>);
                     }
                     batched = true;
+                    Interlocked.Add(ref dispatcher._batchedMessages, deliveries.Count);
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
                 {
                     // One bad message must not fail its neighbours: each is published again on its own.
+                    Interlocked.Increment(ref dispatcher._batchFallbacks);
                     dispatcher._logger.LogDebug(ex, "A batch of {Count} {Type} failed; publishing them one by one", deliveries.Count, typeof(TNotification).Name);
                 }
             }
-            if (!batched)
-            {
-                Interlocked.Increment(ref dispatcher._batchFallbacks);
-                foreach (var message in messages) await dispatcher.ProcessAsync(database, message, notification: null, cancellationToken);
-                return;
-            }
-            Interlocked.Add(ref dispatcher._batchedMessages, deliveries.Count);
-            foreach (var message in alone) await dispatcher.ProcessAsync(database, message, notification: null, cancellationToken);
-            if (_others != false)
-            {
-                // The other consumers, one message at a time; the batch consumers are skipped (their inbox has the message anyway).
-                var byId = messages.ToDictionary(m => m.Id);
-                BatchDispatch.SkipBatchConsumers = true;
-                try
-                {
-                    foreach (var delivery in deliveries)
-                        await dispatcher.ProcessAsync(database, byId[delivery.MessageId], delivery.Notification, cancellationToken);
-                }
-                finally
-                {
-                    BatchDispatch.SkipBatchConsumers = false;
-                }
-            }
-            else
+            if (batched && _others == false)
             {
                 foreach (var delivery in deliveries) dispatcher._completions[database.Module].Add(delivery.MessageId);
+                Array.Fill(handled, true);
+                return handled;
+            }
+            // The other consumers (after a batch), or every consumer (a single delivery, a failed batch), one message at a time.
+            BatchDispatch.SkipBatchConsumers = batched;
+            try
+            {
+                for (var i = 0; i < deliveries.Count; i++)
+                {
+                    var d = deliveries[i];
+                    var message = new OutboxMessage { Id = d.MessageId, Type = typeof(TNotification).FullName!, Payload = "" };
+                    handled[i] = await dispatcher.ProcessAsync(database, message, d.Notification, cancellationToken, d.FirstDelivery);
+                }
+            }
+            finally
+            {
+                BatchDispatch.SkipBatchConsumers = false;
+            }
+            return handled;
+        }
+
+        private readonly ConcurrentQueue<(Delivery<TNotification> Delivery, TaskCompletionSource<bool> Done)> _inline = new();
+        private int _draining;
+
+        /// <summary>
+        /// Inline dispatch, grouped: the requests that arrive while a group is being handled form the next group, handled
+        /// together (no timer, no waiting: one request alone is handled at once, as before). Each caller learns whether its
+        /// own message was handled.
+        /// </summary>
+        public Task<bool> DispatchInlineAsync(OutboxDispatcher dispatcher, ModuleDatabase database, Guid messageId, TNotification notification)
+        {
+            var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _inline.Enqueue((new Delivery<TNotification>(messageId, notification, FirstDelivery: true), done));
+            if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+            {
+                // The loop outlives this request: it must not carry the request's ambient state (its scope gate, its log scopes).
+                using (ExecutionContext.SuppressFlow()) _ = Task.Run(() => DrainAsync(dispatcher, database));
+            }
+            return done.Task;
+        }
+
+        private async Task DrainAsync(OutboxDispatcher dispatcher, ModuleDatabase database)
+        {
+            while (true)
+            {
+                var group = new List<(Delivery<TNotification> Delivery, TaskCompletionSource<bool> Done)>();
+                while (group.Count < dispatcher._options.BatchSize && _inline.TryDequeue(out var item)) group.Add(item);
+                if (group.Count == 0)
+                {
+                    Volatile.Write(ref _draining, 0);
+                    // Someone may have queued after the last look and found the loop still running: take it over.
+                    if (_inline.IsEmpty || Interlocked.CompareExchange(ref _draining, 1, 0) != 0) return;
+                    continue;
+                }
+                try
+                {
+                    var handled = await PublishAsync(dispatcher, database, group.Select(g => g.Delivery).ToList(), CancellationToken.None);
+                    for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(handled[i]);
+                }
+                catch (Exception ex)
+                {
+                    foreach (var (_, done) in group) done.TrySetException(ex);
+                }
             }
         }
     }

@@ -5,12 +5,58 @@ using Tandem.Modules.Leads.Contracts;
 using Tandem.Modules.Leads.Data;
 using Tandem.Modules.Leads.Normalisation;
 using Tandem.Modules.Shared.Errors;
+using Tandem.Modules.Shared.Messaging;
+using Tandem.Modules.Leads.Scoring;
 
 namespace Tandem.Modules.Leads.Capture;
 
-/// <summary>Content announced a form submission: capture the person (once per submission, whatever the redeliveries).</summary>
-internal sealed class CaptureLeadFromForm(LeadsDbContext db, LeadCapture capture, ContactNormalizer normalizer) : INotificationHandler<FormSubmitted>
+/// <summary>
+/// Content announced a form submission: capture the person (once per submission, whatever the redeliveries). A batch
+/// consumer: submissions dispatched together (concurrent requests' inline dispatches, or one outbox claim) are captured in
+/// one read of each kind and one commit (docs/architecture.md, "Batch consumers").
+/// </summary>
+internal sealed class CaptureLeadFromForm(LeadsDbContext db, LeadCapture capture, ContactNormalizer normalizer) : IBatchNotificationHandler<FormSubmitted>
 {
+    public async ValueTask Handle(IReadOnlyList<Delivery<FormSubmitted>> batch, CancellationToken cancellationToken)
+    {
+        var fresh = await db.BeginConsumeBatchAsync(nameof(CaptureLeadFromForm), batch, cancellationToken);
+        // Two submissions of one person in one batch are captured one after the other, as they would be one by one (the
+        // second merges into the first); so are referrals. Everybody else together.
+        var together = new List<LeadCapture.Pending>();
+        var alone = new List<LeadCapture.Pending>();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var delivery in fresh)
+        {
+            var (command, actions) = Command(delivery.Notification);
+            LeadCapture.Identity who;
+            try
+            {
+                who = capture.Identify(command);
+            }
+            catch (ValidationFailedException)
+            {
+                continue; // nobody can be reached: consumed (its inbox row is saved), as one by one
+            }
+            var pending = new LeadCapture.Pending(command, actions, who);
+            var shared = false;
+            foreach (var key in who.Keys()) shared |= !keys.Add(key);
+            (shared || command.Source.ReferredBy is not null ? alone : together).Add(pending);
+        }
+        await capture.CaptureManyAsync(together, cancellationToken);
+        foreach (var pending in alone)
+        {
+            db.ChangeTracker.Clear();
+            try
+            {
+                await capture.CaptureAsync(pending.Command, pending.Actions, cancellationToken);
+            }
+            catch (ValidationFailedException)
+            {
+                // A person who asked to be forgotten: consumed, nobody recorded (its inbox row was saved with the batch).
+            }
+        }
+    }
+
     public async ValueTask Handle(FormSubmitted notification, CancellationToken cancellationToken)
     {
         try
@@ -35,6 +81,21 @@ internal sealed class CaptureLeadFromForm(LeadsDbContext db, LeadCapture capture
             await db.SaveChangesAsync(cancellationToken);
             return;
         }
+        var (command, actions) = Command(notification);
+        try
+        {
+            await capture.CaptureAsync(command, actions, cancellationToken);
+        }
+        catch (ValidationFailedException)
+        {
+            // A person who asked to be forgotten: the submission is consumed, nobody is recorded (not retried forever).
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    private static (CaptureLead Command, List<ScoredAction> Actions) Command(FormSubmitted notification)
+    {
+        var c = notification.Contact;
         var proof = $"form:{notification.FormId}";
         var consents = notification.Consents
             .Select(x => new LeadConsent(x.Purpose, x.Granted, x.Text, $"{proof}; ip:{x.IpAddress}; user-agent:{x.UserAgent}"))
@@ -46,15 +107,6 @@ internal sealed class CaptureLeadFromForm(LeadsDbContext db, LeadCapture capture
             new LeadSource("content", notification.CampaignId, notification.AssetId, proof, notification.SubmissionId),
             consents, notification.CallbackRequested);
         // The same form sent again scores once per repeat window: the action is the form, not the submission.
-        var actions = LeadCapture.ActionsOf(command, notification.SubmittedAt, proof, notification.AssetInterest);
-        try
-        {
-            await capture.CaptureAsync(command, actions, cancellationToken);
-        }
-        catch (ValidationFailedException)
-        {
-            // A person who asked to be forgotten: the submission is consumed, nobody is recorded (not retried forever).
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        return (command, LeadCapture.ActionsOf(command, notification.SubmittedAt, proof, notification.AssetInterest));
     }
 }

@@ -18,30 +18,101 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlDefinitions definitions,
 {
     public async Task<CaptureLeadResult> CaptureAsync(CaptureLead command, IReadOnlyList<ScoredAction> actions, CancellationToken cancellationToken)
     {
+        var who = Identify(command);
+        // A person who asked to be forgotten is not brought back (docs/compliance.md, "Data-subject rights").
+        if ((await Privacy.ErasedIdentifiers.AmongAsync(db, [.. who.Hashes], cancellationToken)).Count > 0)
+            throw who.Erased();
+        // A referral names an existing lead as the referrer (docs/leads.md, "Referrals").
+        if (command.Source.ReferredBy is { } referrer && !await db.Leads.AnyAsync(l => l.Id == referrer, cancellationToken))
+            throw ValidationFailedException.For("source.referredBy", "No lead has this id: the referrer must be an existing lead (a customer or contact).");
+        var (_, definition) = await definitions.CurrentAsync(cancellationToken);
+        // One statement for the three identities, each on its own unique index (at most three rows).
+        var (email, e164, linkedIn) = (who.Email, who.Phone.E164, who.LinkedIn);
+        var candidates = await db.Leads
+            .Where(l => (email != null && l.Email == email) || (e164 != null && l.Phone == e164) || (linkedIn != null && l.LinkedInUrl == linkedIn))
+            .ToListAsync(cancellationToken);
+        var (lead, matchedOn, phoneTaken, linkedInTaken) = Resolve(who, candidates);
+        if (lead is not null && command.Source.ReferredBy == lead.Id)
+            throw ValidationFailedException.For("source.referredBy", "A person cannot refer themselves: this is the same lead.");
+        if (lead is not null) await db.ScoreEntries.Where(e => e.LeadId == lead.Id).LoadAsync(cancellationToken);
+        var result = Apply(command, actions, who, lead, matchedOn, phoneTaken, linkedInTaken, definition, clock.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        return result;
+    }
+
+    /// <summary>One capture of a batch: the command, what it scores, and who it is (<see cref="Identify"/>).</summary>
+    internal sealed record Pending(CaptureLead Command, IReadOnlyList<ScoredAction> Actions, Identity Who);
+
+    /// <summary>
+    /// <see cref="CaptureAsync"/> for many people at once, none of whom shares an email, phone or profile with another of
+    /// the batch (the caller keeps those apart): the erased identifiers, the existing leads of every identity and their
+    /// score entries are read in one statement each, and everything is saved once. A person who was erased is skipped
+    /// (as the one-by-one capture refuses them). Referrals are not batched (the caller captures them one by one).
+    /// </summary>
+    public async Task CaptureManyAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Any(p => p.Command.Source.ReferredBy is not null))
+            throw new InvalidOperationException("Referrals are captured one by one.");
+        if (batch.Count == 0)
+        {
+            await db.SaveChangesAsync(cancellationToken); // the inbox records, if any
+            return;
+        }
+        var erased = await Privacy.ErasedIdentifiers.AmongAsync(db, [.. batch.SelectMany(p => p.Who.Hashes).Distinct()], cancellationToken);
+        var (_, definition) = await definitions.CurrentAsync(cancellationToken);
+        var emails = batch.Select(p => p.Who.Email).OfType<string>().Distinct().ToList();
+        var phones = batch.Select(p => p.Who.Phone.E164).OfType<string>().Distinct().ToList();
+        var profiles = batch.Select(p => p.Who.LinkedIn).OfType<string>().Distinct().ToList();
+        var candidates = await db.Leads
+            .Where(l => (l.Email != null && emails.Contains(l.Email)) || (l.Phone != null && phones.Contains(l.Phone))
+                || (l.LinkedInUrl != null && profiles.Contains(l.LinkedInUrl)))
+            .ToListAsync(cancellationToken);
+        if (candidates.Count > 0)
+        {
+            var ids = candidates.Select(l => l.Id).ToList();
+            await db.ScoreEntries.Where(e => ids.Contains(e.LeadId)).LoadAsync(cancellationToken);
+        }
+        var now = clock.GetUtcNow();
+        foreach (var pending in batch)
+        {
+            if (pending.Who.Hashes.Any(erased.Contains)) continue;
+            var (lead, matchedOn, phoneTaken, linkedInTaken) = Resolve(pending.Who, candidates);
+            Apply(pending.Command, pending.Actions, pending.Who, lead, matchedOn, phoneTaken, linkedInTaken, definition, now);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>A capture's normalised identities (email, E.164 phone, LinkedIn profile) and their erasure hashes.</summary>
+    internal sealed record Identity(string? Email, NormalisedPhone Phone, string? LinkedIn, IReadOnlyList<string> Hashes)
+    {
+        /// <summary>The keys two captures of one batch must not share.</summary>
+        public IEnumerable<string> Keys()
+        {
+            if (Email is not null) yield return "e:" + Email;
+            if (Phone.E164 is not null) yield return "p:" + Phone.E164;
+            if (LinkedIn is not null) yield return "l:" + LinkedIn;
+        }
+
+        public ValidationFailedException Erased() =>
+            ValidationFailedException.For(Email is not null ? "email" : Phone.Valid ? "phone" : "linkedInUrl", Privacy.ErasedIdentifiers.Refusal);
+    }
+
+    /// <summary>Normalises who a capture is about; a capture with no way to reach the person is refused.</summary>
+    public Identity Identify(CaptureLead command)
+    {
         var email = ContactNormalizer.Email(command.Email);
         var phone = normalizer.Phone(command.Phone);
         var linkedIn = LinkedInProfiles.Normalize(command.LinkedInUrl);
         if (email is null && !phone.Valid && linkedIn is null)
             throw ValidationFailedException.For("email", "A lead needs a valid email address, phone number or LinkedIn profile URL.");
-        // A person who asked to be forgotten is not brought back (docs/compliance.md, "Data-subject rights").
-        if ((await Privacy.ErasedIdentifiers.AmongAsync(db, [.. Privacy.ErasedIdentifiers.HashesOf(email, phone.E164, linkedIn)], cancellationToken)).Count > 0)
-            throw ValidationFailedException.For(email is not null ? "email" : phone.Valid ? "phone" : "linkedInUrl", Privacy.ErasedIdentifiers.Refusal);
-        // A referral names an existing lead as the referrer (docs/leads.md, "Referrals").
-        if (command.Source.ReferredBy is { } referrer && !await db.Leads.AnyAsync(l => l.Id == referrer, cancellationToken))
-            throw ValidationFailedException.For("source.referredBy", "No lead has this id: the referrer must be an existing lead (a customer or contact).");
-        var now = clock.GetUtcNow();
-        var (_, definition) = await definitions.CurrentAsync(cancellationToken);
-        var contact = new CapturedContact(email, phone.E164, phone.AsTyped,
-            ContactNormalizer.Name(command.FirstName, Limits.Name), ContactNormalizer.Name(command.LastName, Limits.Name),
-            ContactNormalizer.Company(command.Company, Limits.Name), ContactNormalizer.Text(command.JobTitle, Limits.Name),
-            ContactNormalizer.PostalCode(command.PostalCode), LeadKinds.Normalize(command.Kind), command.Source.Channel, command.Source.CampaignId, linkedIn);
+        return new Identity(email, phone, linkedIn, [.. Privacy.ErasedIdentifiers.HashesOf(email, phone.E164, linkedIn)]);
+    }
 
+    /// <summary>The same person among <paramref name="candidates"/>: exact email first, then phone, then LinkedIn profile.</summary>
+    private static (Lead? Lead, List<string> MatchedOn, bool PhoneTaken, bool LinkedInTaken) Resolve(Identity who, List<Lead> candidates)
+    {
+        var (email, e164, linkedIn) = (who.Email, who.Phone.E164, who.LinkedIn);
         var matchedOn = new List<string>();
-        // One statement for the three identities, each on its own unique index (at most three rows).
-        var e164 = phone.E164;
-        var candidates = await db.Leads
-            .Where(l => (email != null && l.Email == email) || (e164 != null && l.Phone == e164) || (linkedIn != null && l.LinkedInUrl == linkedIn))
-            .ToListAsync(cancellationToken);
         Lead? lead = null;
         if (email is not null)
         {
@@ -72,9 +143,18 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlDefinitions definitions,
             // Like a phone number, a profile already on someone else is not taken over.
             linkedInTaken = byProfile is not null && byProfile.Id != lead?.Id;
         }
+        return (lead, matchedOn, phoneTaken, linkedInTaken);
+    }
 
-        if (lead is not null && command.Source.ReferredBy == lead.Id)
-            throw ValidationFailedException.For("source.referredBy", "A person cannot refer themselves: this is the same lead.");
+    /// <summary>Creates the lead or merges into the one found; records source, consents and score; announces. Not saved.</summary>
+    private CaptureLeadResult Apply(CaptureLead command, IReadOnlyList<ScoredAction> actions, Identity who, Lead? lead, List<string> matchedOn,
+        bool phoneTaken, bool linkedInTaken, MqlDefinition definition, DateTimeOffset now)
+    {
+        var phone = who.Phone;
+        var contact = new CapturedContact(who.Email, phone.E164, phone.AsTyped,
+            ContactNormalizer.Name(command.FirstName, Limits.Name), ContactNormalizer.Name(command.LastName, Limits.Name),
+            ContactNormalizer.Company(command.Company, Limits.Name), ContactNormalizer.Text(command.JobTitle, Limits.Name),
+            ContactNormalizer.PostalCode(command.PostalCode), LeadKinds.Normalize(command.Kind), command.Source.Channel, command.Source.CampaignId, who.LinkedIn);
         string? mergeId = null;
         var created = lead is null;
         if (lead is null)
@@ -84,7 +164,6 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlDefinitions definitions,
         }
         else
         {
-            await db.ScoreEntries.Where(e => e.LeadId == lead.Id).LoadAsync(cancellationToken);
             mergeId = Ids.New();
             var filled = Fill(lead, contact with { Phone = phoneTaken ? null : contact.Phone, LinkedInUrl = linkedInTaken ? null : contact.LinkedInUrl });
             db.Merges.Add(new LeadMerge
@@ -114,7 +193,6 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlDefinitions definitions,
 
         var outcome = created ? CaptureOutcome.Created : CaptureOutcome.Merged;
         db.Publish(new LeadCaptured(lead.Id, outcome, lead.Kind, source, now));
-        await db.SaveChangesAsync(cancellationToken);
         return new CaptureLeadResult(lead.Id, outcome, matchedOn, mergeId, phone.IsEmpty ? null : phone.Valid);
     }
 
