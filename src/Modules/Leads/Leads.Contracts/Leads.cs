@@ -82,6 +82,13 @@ public sealed record LeadContact(string Id, string? Email, string? Phone, string
 /// </summary>
 public sealed record GetLeadContactFacts(string Id) : IQuery<LeadContactFacts?>;
 
+/// <summary>
+/// <see cref="GetLeadContactFacts"/> for many leads at once (a scheduler's batch): the same facts, read in three statements
+/// per 1,000 ids whatever their number instead of three per lead. Leads that do not exist (erased or unknown) are absent from
+/// the answer; an id given twice is answered once.
+/// </summary>
+public sealed record GetLeadsContactFacts(IReadOnlyCollection<string> Ids) : IQuery<IReadOnlyList<LeadContactFacts>>;
+
 /// <summary>The facts of <see cref="GetLeadContactFacts"/>.</summary>
 /// <param name="Id">The lead.</param>
 /// <param name="Email">Normalised email.</param>

@@ -135,6 +135,60 @@ internal sealed class GetLeadContactFactsHandler(LeadsDbContext db, MqlDefinitio
     }
 }
 
+/// <summary>
+/// <see cref="GetLeadContactFactsHandler"/>'s answer for many leads: per chunk of 1,000 ids, the leads (with the same
+/// <c>EXISTS</c> on their sources), their consents, and the score entries of those that asked for a callback — three
+/// statements however many leads, computed exactly as the single query does.
+/// </summary>
+internal sealed class GetLeadsContactFactsHandler(LeadsDbContext db, MqlDefinitions definitions, TimeProvider clock)
+    : IQueryHandler<GetLeadsContactFacts, IReadOnlyList<LeadContactFacts>>
+{
+    private const int Chunk = 1000;
+
+    public async ValueTask<IReadOnlyList<LeadContactFacts>> Handle(GetLeadsContactFacts query, CancellationToken cancellationToken)
+    {
+        var result = new List<LeadContactFacts>(query.Ids.Count);
+        MqlDefinition? definition = null;
+        var now = clock.GetUtcNow();
+        foreach (var chunk in query.Ids.Where(id => id is not null).Distinct(StringComparer.Ordinal).Chunk(Chunk))
+        {
+            var ids = chunk.ToList();
+            var leads = await db.Leads.AsNoTracking().Where(l => ids.Contains(l.Id))
+                .Select(l => new
+                {
+                    l.Id, l.Email, l.Phone, l.Kind, l.PostalCode, l.Status, l.CallbackRequestedAt, l.CreatedAt,
+                    // As GetLead's readers check it: a source detail that says so, whatever its case.
+                    Indirect = l.Sources.Any(s => s.Detail != null && s.Detail.ToLower().Contains("collected indirectly")),
+                })
+                .ToListAsync(cancellationToken);
+            if (leads.Count == 0) continue;
+            var found = leads.Select(l => l.Id).ToList();
+            var consents = (await db.Consents.AsNoTracking().Where(c => found.Contains(c.LeadId))
+                    .OrderBy(c => c.LeadId).ThenBy(c => c.At).ThenBy(c => c.Id)
+                    .Select(c => new { c.LeadId, Record = new LeadConsentRecord(c.Purpose, c.Granted, c.Text, c.At, c.Proof, c.Channel, c.Kind) })
+                    .ToListAsync(cancellationToken))
+                .ToLookup(c => c.LeadId, c => c.Record, StringComparer.Ordinal);
+            var callers = leads.Where(l => l.CallbackRequestedAt is not null).Select(l => l.Id).ToList();
+            var entries = callers.Count == 0
+                ? Enumerable.Empty<ScoreEntry>().ToLookup(e => e.LeadId, StringComparer.Ordinal)
+                : (await db.ScoreEntries.AsNoTracking().Where(e => callers.Contains(e.LeadId)).ToListAsync(cancellationToken))
+                    .ToLookup(e => e.LeadId, StringComparer.Ordinal);
+            if (callers.Count > 0 && definition is null) definition = (await definitions.CurrentAsync(cancellationToken)).Definition;
+            foreach (var lead in leads)
+            {
+                DateTimeOffset? callbackAt = null;
+                if (lead.CallbackRequestedAt is not null)
+                    // The same answer as GetLead's score reasons: the latest callback request still counted, else the lead's creation.
+                    callbackAt = ScoreCard.Evaluate(entries[lead.Id], definition!, now).Reasons
+                        .Where(r => r.Rule == ScoringRule.CallbackRequested).Select(r => (DateTimeOffset?)r.At).Max() ?? lead.CreatedAt;
+                result.Add(new LeadContactFacts(lead.Id, lead.Email, lead.Phone, lead.Kind, lead.PostalCode, lead.Status, consents[lead.Id].ToList(),
+                    callbackAt, lead.Indirect));
+            }
+        }
+        return result;
+    }
+}
+
 internal sealed class FindLeadBySourceHandler(LeadsDbContext db) : IQueryHandler<FindLeadBySource, string?>
 {
     public async ValueTask<string?> Handle(FindLeadBySource query, CancellationToken cancellationToken) =>

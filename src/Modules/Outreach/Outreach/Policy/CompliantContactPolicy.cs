@@ -26,30 +26,88 @@ internal sealed class CompliantContactPolicy(ISender sender, OutreachDbContext d
         AllowOptedInNewsletterInEnergyRenovation = configuration.GetValue("Tandem:Compliance:AllowOptedInNewsletterInEnergyRenovation", false),
     };
 
-    public async ValueTask<ContactDecision> DecideAsync(ContactAttempt attempt, ContactCard contact, DateTimeOffset at, CancellationToken cancellationToken)
+    public async ValueTask<ContactDecision> DecideAsync(ContactAttempt attempt, ContactCard contact, DateTimeOffset at, CancellationToken cancellationToken) =>
+        (await DecideManyAsync([(attempt, contact)], at, cancellationToken))[0];
+
+    /// <summary>A touch in the activity log, as the rules read it.</summary>
+    private sealed record Touch(string Id, string? ProspectId, string? LeadId, string Channel, string Kind, string? Outcome, DateTimeOffset OccurredAt);
+
+    /// <summary>
+    /// The decisions of a batch with its reads done once for all of it: the leads' contact facts (<see cref="GetLeadsContactFacts"/>),
+    /// the activity log of its prospects and of its leads (two statements), the suppression list for every address (one).
+    /// Each decision is then made exactly as for one attempt alone.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<ContactDecision>> DecideManyAsync(IReadOnlyList<(ContactAttempt Attempt, ContactCard Contact)> attempts,
+        DateTimeOffset at, CancellationToken cancellationToken)
     {
-        // A sequence's call, LinkedIn and manual steps only put a task in a rep's list: the contact is the rep's, made when
-        // they act, and the compliance check answers for that moment. The steps Tandem sends itself (email) are gated here.
-        if (attempt.EnrollmentId is not null && attempt.Channel != ContactChannels.Email) return ContactDecision.Allow;
-        // The lead's contact facts in three statements (GetLead would read its merges, history and referrals too).
-        LeadContactFacts? lead = null;
-        if (attempt.LeadId is { } leadId)
+        var decisions = new ContactDecision[attempts.Count];
+        var asked = new List<int>(attempts.Count);
+        for (var i = 0; i < attempts.Count; i++)
         {
-            try { lead = await sender.Send(new GetLeadContactFacts(leadId), cancellationToken); }
+            // A sequence's call, LinkedIn and manual steps only put a task in a rep's list: the contact is the rep's, made when
+            // they act, and the compliance check answers for that moment. The steps Tandem sends itself (email) are gated here.
+            if (attempts[i].Attempt.EnrollmentId is not null && attempts[i].Attempt.Channel != ContactChannels.Email) decisions[i] = ContactDecision.Allow;
+            else asked.Add(i);
+        }
+        if (asked.Count == 0) return decisions;
+
+        // The leads' contact facts in three statements for the whole batch (GetLead would read merges, history and referrals too).
+        var leadIds = asked.Select(i => attempts[i].Attempt.LeadId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var leads = new Dictionary<string, LeadContactFacts>(StringComparer.Ordinal);
+        if (leadIds.Count > 0)
+        {
+            try
+            {
+                foreach (var facts in await sender.Send(new GetLeadsContactFacts(leadIds), cancellationToken)) leads[facts.Id] = facts;
+            }
             catch (ModuleDisabledException) { }
         }
-        var activities = await db.Activities.AsNoTracking()
-            .Where(a => (attempt.ProspectId != null && a.ProspectId == attempt.ProspectId) || (attempt.LeadId != null && a.LeadId == attempt.LeadId))
-            .Select(a => new { a.Channel, a.Kind, a.Outcome, a.OccurredAt })
-            .ToListAsync(cancellationToken);
+        var prospectIds = asked.Select(i => attempts[i].Attempt.ProspectId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var touches = new List<Touch>();
+        foreach (var chunk in prospectIds.Chunk(Chunk))
+            touches.AddRange(await db.Activities.AsNoTracking().Where(a => chunk.Contains(a.ProspectId!))
+                .Select(a => new Touch(a.Id, a.ProspectId, a.LeadId, a.Channel, a.Kind, a.Outcome, a.OccurredAt)).ToListAsync(cancellationToken));
+        foreach (var chunk in leadIds.Chunk(Chunk))
+            touches.AddRange(await db.Activities.AsNoTracking().Where(a => chunk.Contains(a.LeadId!))
+                .Select(a => new Touch(a.Id, a.ProspectId, a.LeadId, a.Channel, a.Kind, a.Outcome, a.OccurredAt)).ToListAsync(cancellationToken));
+        var unique = touches.DistinctBy(t => t.Id, StringComparer.Ordinal).ToList();
+        var byProspect = unique.Where(t => t.ProspectId is not null).ToLookup(t => t.ProspectId!, StringComparer.Ordinal);
+        var byLead = unique.Where(t => t.LeadId is not null).ToLookup(t => t.LeadId!, StringComparer.Ordinal);
 
+        // The suppression list: the email, its domain or the phone (imported opposition lists, objections, erasures), one read.
+        var hashes = new List<string>[attempts.Count];
+        foreach (var i in asked)
+        {
+            var (attempt, contact) = attempts[i];
+            var lead = attempt.LeadId is { } l ? leads.GetValueOrDefault(l) : null;
+            hashes[i] = Privacy.SuppressionList.HashesFor(attempt.Channel, contact.Email ?? lead?.Email, contact.Phone ?? lead?.Phone);
+        }
+        var listed = await Privacy.SuppressionList.ReasonsAsync(db, asked.SelectMany(i => hashes[i]), cancellationToken);
+
+        foreach (var i in asked)
+        {
+            var (attempt, contact) = attempts[i];
+            var lead = attempt.LeadId is { } l ? leads.GetValueOrDefault(l) : null;
+            IEnumerable<Touch> mine = attempt.ProspectId is { } p ? byProspect[p] : [];
+            if (attempt.LeadId is { } leadId) mine = mine.Concat(byLead[leadId]);
+            var activities = mine.DistinctBy(t => t.Id, StringComparer.Ordinal).ToList();
+            var suppressed = hashes[i].Select(h => listed.GetValueOrDefault(h)).FirstOrDefault(r => r is not null);
+            decisions[i] = Decide(attempt, contact, at, lead, activities, suppressed);
+        }
+        return decisions;
+    }
+
+    private const int Chunk = 1000;
+
+    private ContactDecision Decide(ContactAttempt attempt, ContactCard contact, DateTimeOffset at, LeadContactFacts? lead, List<Touch> activities,
+        string? listed)
+    {
         var channel = attempt.Channel;
         string? suppressed = null;
         if (channel == ContactChannels.Call && activities.Any(a => a.Outcome == "do-not-call")) suppressed = "do-not-call";
         if (channel == ContactChannels.Email && activities.Any(a => a.Kind == "unsubscribed")) suppressed = "unsubscribed";
         if (channel == ContactChannels.Email && activities.Any(a => a.Kind == "bounced" && a.Outcome != "soft")) suppressed = "hard bounce";
-        // The suppression list: the email, its domain or the phone (imported opposition lists, objections, erasures).
-        suppressed ??= await Privacy.SuppressionList.ReasonAsync(db, channel, contact.Email ?? lead?.Email, contact.Phone ?? lead?.Phone, cancellationToken);
+        suppressed ??= listed;
 
         var callbackAt = lead?.CallbackRequestedAt;
         var facts = new ContactFacts

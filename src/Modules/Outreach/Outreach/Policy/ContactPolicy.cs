@@ -25,6 +25,18 @@ internal sealed record ContactDecision(ContactVerdict Verdict, DateTimeOffset? U
 internal interface IContactPolicy
 {
     ValueTask<ContactDecision> DecideAsync(ContactAttempt attempt, ContactCard contact, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The same decisions for a scheduler's batch, in the order asked: each answer is the one <see cref="DecideAsync"/>
+    /// gives alone. A policy that can read what it needs once per batch overrides this; by default, one attempt at a time.
+    /// </summary>
+    async ValueTask<IReadOnlyList<ContactDecision>> DecideManyAsync(IReadOnlyList<(ContactAttempt Attempt, ContactCard Contact)> attempts, DateTimeOffset at,
+        CancellationToken cancellationToken)
+    {
+        var decisions = new ContactDecision[attempts.Count];
+        for (var i = 0; i < attempts.Count; i++) decisions[i] = await DecideAsync(attempts[i].Attempt, attempts[i].Contact, at, cancellationToken);
+        return decisions;
+    }
 }
 
 /// <summary>Until the compliance rules land: everything is allowed.</summary>

@@ -147,6 +147,9 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
         var sends = new List<Send>();
         var toAdvance = new List<(ScheduledStep Step, string? Outcome)>();
 
+        // First the steps that cannot run whatever the policy says; the others ask the policy together (its reads once per batch).
+        var asking = new List<(ScheduledStep Step, Enrollment Enrollment, string Address)>(claimed.Count);
+        var attempts = new List<(ContactAttempt, ContactCard)>(claimed.Count);
         foreach (var step in claimed)
         {
             step.LockedBy = null;
@@ -157,8 +160,6 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
                 step.BlockedReason = "The enrolment is no longer active.";
                 continue;
             }
-            var sequence = await sequences.GetAsync(db, enrollment.SequenceId, cancellationToken);
-            var definition = sequence.Steps[step.StepIndex];
             var contact = enrollment.Contact;
             var channel = step.Kind == StepKinds.Task ? "task" : step.Kind;
             // Channel fallback: a step the person cannot be reached on is skipped and the sequence goes on. A call without a
@@ -171,8 +172,19 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
                 toAdvance.Add((step, "skipped"));
                 continue;
             }
-            var decision = await policy.DecideAsync(new ContactAttempt(channel, step.ProspectId, contact.LeadId, enrollment.Id, step.StepIndex),
-                new ContactCard(contact.Email, contact.Phone, enrollment.Owner), now, cancellationToken);
+            asking.Add((step, enrollment, address!));
+            attempts.Add((new ContactAttempt(channel, step.ProspectId, contact.LeadId, enrollment.Id, step.StepIndex),
+                new ContactCard(contact.Email, contact.Phone, enrollment.Owner)));
+        }
+        IReadOnlyList<ContactDecision> decisions = attempts.Count == 0 ? [] : await policy.DecideManyAsync(attempts, now, cancellationToken);
+
+        for (var i = 0; i < asking.Count; i++)
+        {
+            var (step, enrollment, address) = asking[i];
+            var decision = decisions[i];
+            var sequence = await sequences.GetAsync(db, enrollment.SequenceId, cancellationToken);
+            var definition = sequence.Steps[step.StepIndex];
+            var contact = enrollment.Contact;
             if (decision.Verdict == ContactVerdict.Deferred)
             {
                 step.DueAt = decision.Until!.Value.ToUnixTimeMilliseconds();
@@ -208,7 +220,7 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
                         hasBookingPage[owner] = hasPage = await bookingPages.ForAsync(owner, cancellationToken) is not null;
                     if (hasPage) bookingUrl = bookingLinks.PageFor(owner, step.ProspectId);
                 }
-                sends.Add(new Send(step, address!, subject is null ? null : renderer.Render(subject, contact, enrollment.Owner, bookingUrl),
+                sends.Add(new Send(step, address, subject is null ? null : renderer.Render(subject, contact, enrollment.Owner, bookingUrl),
                     renderer.Render(body ?? "", contact, enrollment.Owner, bookingUrl), mailbox.Address, mailbox.DisplayName));
                 continue;
             }
