@@ -247,3 +247,11 @@ VALUES ('20261130113735_ScheduledStepVariant', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+CREATE INDEX "IX_Activities_LeadId" ON "Activities" ("LeadId");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261130145053_ActivityLeadIndex', '10.0.15');
+
+COMMIT;
+

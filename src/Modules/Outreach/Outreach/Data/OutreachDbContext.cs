@@ -212,6 +212,8 @@ internal class OutreachDbContext(DbContextOptions options) : ModuleDbContext(opt
             b.HasKey(x => x.Id);
             b.HasIndex(x => x.EventId).IsUnique();
             b.HasIndex(x => x.ProspectId);
+            // The contact policy reads a batch's touches by lead too (a lead's history before it became a prospect).
+            b.HasIndex(x => x.LeadId);
             b.HasIndex(x => x.OccurredAt);
             b.HasIndex(x => x.ProviderMessageId);
         });

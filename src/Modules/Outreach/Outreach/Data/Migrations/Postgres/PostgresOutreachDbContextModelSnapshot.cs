@@ -74,6 +74,8 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Postgres
                     b.HasIndex("EventId")
                         .IsUnique();
 
+                    b.HasIndex("LeadId");
+
                     b.HasIndex("OccurredAt");
 
                     b.HasIndex("ProspectId");

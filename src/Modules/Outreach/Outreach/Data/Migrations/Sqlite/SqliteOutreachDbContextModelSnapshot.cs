@@ -68,6 +68,8 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Sqlite
                     b.HasIndex("EventId")
                         .IsUnique();
 
+                    b.HasIndex("LeadId");
+
                     b.HasIndex("OccurredAt");
 
                     b.HasIndex("ProspectId");
