@@ -27,8 +27,12 @@ echo "generated $rows rows: $(du -h "$work/leads.csv" | cut -f1)"
 args=(--Tandem:DataDirectory="$work/data")
 if [ -n "$postgres" ]; then
   db=tandem_bench_$$
-  psql "$postgres" -qc "CREATE DATABASE $db" >/dev/null
-  trap 'psql "$postgres" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null; [ -n "$keep" ] || rm -rf "$work"' EXIT
+  # psql takes a libpq URI, not the ADO.NET "Host=…;Username=…" string the host takes.
+  pguri=$(python3 -c 'import sys, urllib.parse as u
+kv = dict(p.split("=", 1) for p in sys.argv[1].split(";") if "=" in p); g = lambda *k: next((kv[x] for x in kv if x.lower() in k), "")
+print("postgresql://%s:%s@%s:%s/%s" % (u.quote(g("username", "user id", "user")), u.quote(g("password")), g("host", "server") or "127.0.0.1", g("port") or "5432", g("database") or "postgres"))' "$postgres")
+  psql "$pguri" -qc "CREATE DATABASE $db" >/dev/null
+  trap 'psql "$pguri" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null; [ -n "$keep" ] || rm -rf "$work"' EXIT
   args+=(--Tandem:Database:Provider=Postgres "--ConnectionStrings:Tandem=$(echo "$postgres" | sed "s/Database=[^;]*/Database=$db/")")
 fi
 dotnet "$bin/Tandem.Host.dll" migrate "${args[@]}" >/dev/null

@@ -22,7 +22,8 @@ public sealed class LeadImportRestartTests(ITestOutputHelper output)
     public async Task An_import_killed_half_way_resumes_after_a_restart_and_imports_no_row_twice(Provider provider)
     {
         await using var store = await TestStore.CreateAsync(provider);
-        var host = await HostProcess.StartAsync(store, output, "--Tandem:Leads:Import:LeaseSeconds=5");
+        // Batches of 5,000 (not the default): six commits in the file, so that the kill lands between two of them.
+        var host = await HostProcess.StartAsync(store, output, "--Tandem:Leads:Import:LeaseSeconds=5", "--Tandem:Leads:Import:BatchSize=5000");
         try
         {
             // Every 50th row repeats the person of the row before it (email in capitals: merged); every 100th has no valid

@@ -294,3 +294,31 @@ VALUES ('20261130103308_LeadReferredBy', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+DROP INDEX "IX_Sources_MergeId";
+
+DROP INDEX "IX_Sources_ReferredBy";
+
+DROP INDEX "IX_Leads_CustomerAt";
+
+DROP INDEX "IX_Leads_Email_Id";
+
+DROP INDEX "IX_Leads_QualifiedAt";
+
+DROP INDEX "IX_Leads_RejectedAt";
+
+CREATE INDEX "IX_Sources_MergeId" ON "Sources" ("MergeId") WHERE "MergeId" IS NOT NULL;
+
+CREATE INDEX "IX_Sources_ReferredBy" ON "Sources" ("ReferredBy") WHERE "ReferredBy" IS NOT NULL;
+
+CREATE INDEX "IX_Leads_CustomerAt" ON "Leads" ("CustomerAt") WHERE "CustomerAt" IS NOT NULL;
+
+CREATE INDEX "IX_Leads_QualifiedAt" ON "Leads" ("QualifiedAt") WHERE "QualifiedAt" IS NOT NULL;
+
+CREATE INDEX "IX_Leads_RejectedAt" ON "Leads" ("RejectedAt") WHERE "RejectedAt" IS NOT NULL;
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261130143944_LeadImportIndexes', '10.0.15');
+
+COMMIT;
+

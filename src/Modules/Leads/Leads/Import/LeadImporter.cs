@@ -31,6 +31,21 @@ internal sealed class ImportWorkerIdentity(IConfiguration configuration)
 
     public TimeSpan Lease { get; } = TimeSpan.FromSeconds(configuration.GetValue("Tandem:Leads:Import:LeaseSeconds", 120) is var s && s is >= 1 and <= 3600
         ? s : throw new InvalidOperationException($"Tandem:Leads:Import:LeaseSeconds is {s}; use 1 to 3600 seconds (default 120)."));
+
+    /// <summary>Rows per committed batch (<c>Tandem:Leads:Import:BatchSize</c>): one transaction, one progress update.</summary>
+    public int BatchSize { get; } = configuration.GetValue("Tandem:Leads:Import:BatchSize", LeadImporter.DefaultBatchSize) is var b && b is >= 1 and <= 100_000
+        ? b : throw new InvalidOperationException($"Tandem:Leads:Import:BatchSize is {b}; use 1 to 100000 rows (default {LeadImporter.DefaultBatchSize}).");
+
+    /// <summary>
+    /// SQLite only: the page cache of the module writer's connection while an import runs, in MB
+    /// (<c>Tandem:Leads:Import:SqliteCacheMegabytes</c>; 0 leaves SQLite's default of 2 MB). Put back when the import ends.
+    /// </summary>
+    public int SqliteCacheMegabytes { get; } = configuration.GetValue("Tandem:Leads:Import:SqliteCacheMegabytes", LeadImporter.DefaultSqliteCacheMegabytes) is var m && m is >= 0 and <= 4096
+        ? m : throw new InvalidOperationException($"Tandem:Leads:Import:SqliteCacheMegabytes is {m}; use 0 to 4096 (default {LeadImporter.DefaultSqliteCacheMegabytes}).");
+
+    /// <summary>SQLite only: WAL pages between automatic checkpoints while an import runs (<c>Tandem:Leads:Import:SqliteWalAutocheckpoint</c>; 0 leaves the connection's).</summary>
+    public int SqliteWalAutocheckpoint { get; } = configuration.GetValue("Tandem:Leads:Import:SqliteWalAutocheckpoint", LeadImporter.DefaultSqliteWalAutocheckpoint) is var w && w is >= 0 and <= 1_000_000
+        ? w : throw new InvalidOperationException($"Tandem:Leads:Import:SqliteWalAutocheckpoint is {w}; use 0 to 1000000 pages (default {LeadImporter.DefaultSqliteWalAutocheckpoint}).");
 }
 
 /// <summary>One row read from the file: its number, and the contact or why it is refused.</summary>
@@ -38,14 +53,16 @@ internal readonly record struct ImportRow(int Row, CapturedContact? Contact, str
 
 /// <summary>
 /// Runs one CSV import to its end (docs/leads.md, "Import"). A reader task parses and normalises rows into batches of
-/// <see cref="BatchSize"/>; the writer resolves each batch against the database with two lookups (a dictionary of its
+/// <see cref="ImportWorkerIdentity.BatchSize"/>; the writer resolves each batch against the database with two lookups (a dictionary of its
 /// normalised emails and phones, not a query per row), merges duplicates by the capture's rules, and commits the batch —
 /// leads, merges, sources, row errors and the import's progress with its last committed row — in one group-commit write
 /// (<c>db.WriteAsync</c>). A restarted import skips the rows up to its last committed row, so no row is imported twice.
 /// </summary>
 internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normalizer, ImportWorkerIdentity worker, TimeProvider clock, ILogger<LeadImporter> logger)
 {
-    public const int BatchSize = 5000;
+    public const int DefaultBatchSize = 20_000;
+    public const int DefaultSqliteCacheMegabytes = 512;
+    public const int DefaultSqliteWalAutocheckpoint = 0;
     public const int MaxStoredErrors = 10_000;
 
     /// <summary>Takes the import's lease; false when another worker holds it or it is finished.</summary>
@@ -124,9 +141,16 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
             }
         }, ct);
         var writes = new ImportWrites(db);
-        await foreach (var batch in batches.Reader.ReadAllAsync(ct))
-            await WriteBatchAsync(job, batch, progress, writes, ct);
-        await reading;
+        try
+        {
+            await foreach (var batch in batches.Reader.ReadAllAsync(ct))
+                await WriteBatchAsync(job, batch, progress, writes, ct);
+            await reading;
+        }
+        finally
+        {
+            await RestoreWriterAsync(writes);
+        }
         await FinishAsync(id, failure is null ? ImportStatus.Completed : ImportStatus.Failed, failure, ct);
         logger.LogInformation("Import {ImportId} finished: {Rows} rows, {Created} created, {Merged} merged, {Rejected} rejected",
             id, progress.Rows, progress.Created, progress.Merged, progress.Rejected);
@@ -139,7 +163,8 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
         var fields = CsvFile.MapHeaders(csv);
         if (!fields.Contains("email") && !fields.Contains("phone"))
             return "No email or phone column: the header must name one (E-mail, Email, Courriel, Téléphone, Phone, Mobile…).";
-        var batch = new List<ImportRow>(BatchSize);
+        var size = worker.BatchSize;
+        var batch = new List<ImportRow>(size);
         var row = 1; // the header is row 1, as a spreadsheet shows it
         while (await csv.ReadAsync(ct))
         {
@@ -148,10 +173,10 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
             var parsed = Parse(csv, fields, row, job.Kind, job.Source);
             if (parsed is null) continue; // an empty line
             batch.Add(parsed.Value);
-            if (batch.Count == BatchSize)
+            if (batch.Count == size)
             {
                 await output.WriteAsync(batch, ct);
-                batch = new List<ImportRow>(BatchSize);
+                batch = new List<ImportRow>(size);
             }
         }
         if (batch.Count > 0) await output.WriteAsync(batch, ct);
@@ -288,6 +313,7 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
         var leaseUntil = now + worker.Lease;
         await db.WriteAsync(async c =>
         {
+            await writes.TuneWriterAsync(worker.SqliteCacheMegabytes, worker.SqliteWalAutocheckpoint, c);
             await writes.RunAsync(touched, sources, merges, storeErrors, job.Id, c);
             // Progress commits with the rows: a restart resumes after lastRow. A lost lease rolls the batch back.
             var owned = await db.Imports.Where(i => i.Id == job.Id && i.LockedBy == me).ExecuteUpdateAsync(s => s
@@ -305,6 +331,20 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
         progress.Merged += merged;
         progress.Rejected += rejected;
         progress.CommittedRow = lastRow;
+    }
+
+    /// <summary>Gives the module writer's connection back its own cache and checkpoint settings (best effort: a stopping host's writer is gone).</summary>
+    private async Task RestoreWriterAsync(ImportWrites writes)
+    {
+        if (!writes.Tuned) return;
+        try
+        {
+            await db.WriteAsync(async c => { await writes.RestoreWriterAsync(c); return 0; }, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException or DbException)
+        {
+            logger.LogDebug("The import's writer settings were not put back ({Error})", ex.GetType().Name);
+        }
     }
 
     private async Task FinishAsync(string id, string status, string? failure, CancellationToken ct)
@@ -344,6 +384,41 @@ internal sealed class ImportWrites(LeadsDbContext db)
 
     private readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? _timeConverter =
         db.Model.FindEntityType(typeof(Lead))!.FindProperty(nameof(Lead.CreatedAt))!.GetTypeMapping().Converter;
+
+    private (long Cache, long Checkpoint)? _saved;
+
+    /// <summary>Whether <see cref="TuneWriterAsync"/> changed the writer connection's settings.</summary>
+    public bool Tuned => _saved is not null;
+
+    /// <summary>
+    /// SQLite: a page cache on the writer's connection big enough for the index B-trees a large import keeps updating
+    /// (SQLite's default of 2 MB makes every insert read index pages back through system calls once the file is large),
+    /// and fewer WAL checkpoints. Per connection; the first call remembers the connection's own values.
+    /// </summary>
+    public async Task TuneWriterAsync(int cacheMegabytes, int walAutocheckpoint, CancellationToken ct)
+    {
+        if (!db.Database.IsSqlite() || (cacheMegabytes == 0 && walAutocheckpoint == 0)) return;
+        _saved ??= (await PragmaAsync("PRAGMA cache_size", ct), await PragmaAsync("PRAGMA wal_autocheckpoint", ct));
+        if (cacheMegabytes > 0) await PragmaAsync($"PRAGMA cache_size = {-1024L * cacheMegabytes}", ct);
+        if (walAutocheckpoint > 0) await PragmaAsync($"PRAGMA wal_autocheckpoint = {walAutocheckpoint}", ct);
+    }
+
+    /// <summary>Puts back what <see cref="TuneWriterAsync"/> changed (a smaller cache frees its pages).</summary>
+    public async Task RestoreWriterAsync(CancellationToken ct)
+    {
+        if (_saved is not { } saved) return;
+        await PragmaAsync($"PRAGMA cache_size = {saved.Cache}", ct);
+        await PragmaAsync($"PRAGMA wal_autocheckpoint = {saved.Checkpoint}", ct);
+        _saved = null;
+    }
+
+    private async Task<long> PragmaAsync(string sql, CancellationToken ct)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(ct) is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
 
     public async Task RunAsync(List<PendingLead> touched, List<LeadSourceEntry> sources, List<LeadMerge> merges, List<ImportRowError> errors, string importId, CancellationToken ct)
     {

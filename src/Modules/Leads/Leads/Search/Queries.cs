@@ -228,8 +228,9 @@ internal sealed class ListLeadsHandler(LeadsDbContext db, ContactNormalizer norm
         if (!string.IsNullOrWhiteSpace(query.Query))
         {
             // Accents and case do not matter: both sides are folded the same way (LeadSearch). Each alternative is a range on
-            // an indexed column that carries the id (a prefix), never a scan of every name: first name first, last name
-            // first, company, email. A UNION of the four reads the ids from the indexes alone (no row per match).
+            // an indexed column (a prefix), never a scan of every name: first name first, last name first and company from
+            // indexes that carry the id (no row per match), email from the unique Email index (a row per email match; a second
+            // (Email, Id) index cost every import insert more than it saved here, docs/performance.md "Lead import").
             var q = LeadSearch.Fold(string.Join(' ', query.Query.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
             var end = LeadSearch.PrefixEnd(q);
             var company = ContactNormalizer.CompanyKey(q) ?? q;

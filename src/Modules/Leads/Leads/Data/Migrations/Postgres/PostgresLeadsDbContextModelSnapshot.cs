@@ -124,7 +124,8 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
 
                     b.HasIndex("CreatedAt");
 
-                    b.HasIndex("CustomerAt");
+                    b.HasIndex("CustomerAt")
+                        .HasFilter("\"CustomerAt\" IS NOT NULL");
 
                     b.HasIndex("Email")
                         .IsUnique();
@@ -137,13 +138,13 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
 
                     b.HasIndex("PostalCode");
 
-                    b.HasIndex("QualifiedAt");
+                    b.HasIndex("QualifiedAt")
+                        .HasFilter("\"QualifiedAt\" IS NOT NULL");
 
-                    b.HasIndex("RejectedAt");
+                    b.HasIndex("RejectedAt")
+                        .HasFilter("\"RejectedAt\" IS NOT NULL");
 
                     b.HasIndex("CompanyKey", "Id");
-
-                    b.HasIndex("Email", "Id");
 
                     b.HasIndex("NameKey", "Id");
 
@@ -387,11 +388,13 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
 
                     b.HasIndex("LeadId");
 
-                    b.HasIndex("MergeId");
+                    b.HasIndex("MergeId")
+                        .HasFilter("\"MergeId\" IS NOT NULL");
 
                     b.HasIndex("Reference");
 
-                    b.HasIndex("ReferredBy");
+                    b.HasIndex("ReferredBy")
+                        .HasFilter("\"ReferredBy\" IS NOT NULL");
 
                     b.ToTable("Sources", "leads");
                 });
