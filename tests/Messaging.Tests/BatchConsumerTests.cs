@@ -91,7 +91,6 @@ public sealed class BatchConsumerTests
         var (release, held) = await GroupCommitTests.HoldWriterAsync(host, "Leads");
         var before = dispatcher.BatchedMessages;
         var first = SubmitAsync(host, formId, 1, "first");
-        await Task.Delay(200);
         var emails = Enumerable.Range(0, 30).Select(i => i == 29 ? "KNOWN-0@example.fr" : $"group-{i}@example.fr").ToList();
         var others = Task.WhenAll(emails.Select(async email =>
         {
@@ -99,7 +98,10 @@ public sealed class BatchConsumerTests
             return await scope.ServiceProvider.GetRequiredService<ISender>().Send(new SubmitForm(formId,
                 new Dictionary<string, string> { ["email"] = email, ["callback"] = "on" }, "127.0.0.1", null));
         }));
-        await Task.Delay(500);
+        // Every request is queued behind the held capture (the first one too, if it had not been taken yet).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (dispatcher.InlineWaiting < emails.Count && DateTime.UtcNow < deadline) await Task.Yield();
+        Assert.True(dispatcher.InlineWaiting >= emails.Count, $"{dispatcher.InlineWaiting} requests queued");
         Assert.False(first.IsCompleted); // nothing is answered before its capture is committed
         release.SetResult();
         await held;
@@ -130,25 +132,38 @@ public sealed class BatchConsumerTests
         var formId = await FormAsync(host);
         await SubmitAsync(host, formId, 10, "neighbour");
         Assert.Equal(20, await dispatcher.DispatchDueAsync(host.Database("Leads"), CancellationToken.None));
-        Guid bad;
+        var bad = new List<Guid>();
         await using (var scope = host.Scope())
         {
-            // A prospect Prospects does not know: its enrolment cannot read a contact card.
+            // Prospects it does not know: their enrolment cannot read a contact card.
             var prospects = TestHost.Context(scope, host.Database("Prospects"));
-            bad = prospects.Publish(new ProspectQualified("no-such-prospect", "no-such-lead", "consumer", 80, null, ProspectStages.Consideration,
-                true, host.Clock.GetUtcNow(), host.Clock.GetUtcNow()));
+            foreach (var id in new[] { "no-such-prospect", "no-such-prospect-either" })
+                bad.Add(prospects.Publish(new ProspectQualified(id, "no-such-lead", "consumer", 80, null, ProspectStages.Consideration,
+                    true, host.Clock.GetUtcNow(), host.Clock.GetUtcNow())));
             await prospects.SaveChangesAsync();
         }
 
-        Assert.Equal(11, await dispatcher.DispatchDueAsync(host.Database("Prospects"), CancellationToken.None));
+        Assert.Equal(12, await dispatcher.DispatchDueAsync(host.Database("Prospects"), CancellationToken.None));
         Assert.Equal(1, dispatcher.BatchFallbacks); // the batch failed, so each was handled alone
         Assert.Equal(10, await host.RunSchedulerAsync()); // the ten good ones are enrolled
 
+        async Task<List<OutboxMessage>> FailedAsync()
+        {
+            await using var scope = host.Scope();
+            return await TestHost.Context(scope, host.Database("Prospects")).OutboxMessages.AsNoTracking().Where(m => m.ProcessedAt == null).ToListAsync();
+        }
+        var failed = await FailedAsync();
+        Assert.Equal(bad.Order(), failed.Select(m => m.Id).Order()); // only the bad ones wait for their retry, with their reason
+        Assert.All(failed, m => Assert.Equal(1, m.Attempts));
+        Assert.All(failed, m => Assert.Contains("NotFound", m.LastError));
+
+        // Retried together after their backoff: they fail again, and each counts its second attempt (a longer backoff).
+        host.Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(2, await dispatcher.DispatchDueAsync(host.Database("Prospects"), CancellationToken.None));
+        Assert.Equal(2, dispatcher.BatchFallbacks);
+        Assert.All(await FailedAsync(), m => Assert.Equal(2, m.Attempts));
+
         await using var check = host.Scope();
-        var failed = await TestHost.Context(check, host.Database("Prospects")).OutboxMessages.AsNoTracking().SingleAsync(m => m.ProcessedAt == null);
-        Assert.Equal(bad, failed.Id); // only the bad one waits for its retry, with its reason
-        Assert.Equal(1, failed.Attempts);
-        Assert.Contains("NotFound", failed.LastError);
         var tasks = await check.ServiceProvider.GetRequiredService<ISender>().Send(new ListTasks(null, null, null, 1, 100));
         Assert.Equal(10, tasks.Total);
     }

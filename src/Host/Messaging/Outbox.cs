@@ -111,6 +111,9 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
     /// <summary>Batches whose batch call failed, so that their messages were published one by one.</summary>
     public long BatchFallbacks => Interlocked.Read(ref _batchFallbacks);
 
+    /// <summary>Inline dispatches waiting for the group being handled to finish (for tests and diagnostics).</summary>
+    public int InlineWaiting => _batchRoutes.Values.Sum(r => r?.InlineWaiting ?? 0);
+
     /// <summary>Who holds a lease: this process.</summary>
     public string InstanceId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -322,6 +325,9 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
     private abstract class BatchRoute
     {
         public abstract Task Run(OutboxDispatcher dispatcher, ModuleDatabase database, List<OutboxMessage> messages, CancellationToken cancellationToken);
+
+        /// <summary>Inline dispatches queued behind the group being handled.</summary>
+        public abstract int InlineWaiting { get; }
     }
 
     private sealed class BatchRoute<TNotification> : BatchRoute where TNotification : INotification
@@ -346,15 +352,17 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
                 }
             }
             foreach (var message in alone) await dispatcher.ProcessAsync(database, message, notification: null, cancellationToken);
-            await PublishAsync(dispatcher, database, deliveries, cancellationToken);
+            var byId = messages.ToDictionary(m => m.Id);
+            await PublishAsync(dispatcher, database, deliveries, d => byId[d.MessageId], cancellationToken);
         }
 
         /// <summary>
         /// Publishes deliveries of this type: to the batch consumers together, then to the other consumers one by one; if a
         /// batch call fails, each delivery to every consumer on its own. Returns, per delivery, whether it was handled.
         /// </summary>
+        /// <paramref name="stored"/> gives a delivery's outbox row (its attempts count the backoff of a failure).
         private async Task<bool[]> PublishAsync(OutboxDispatcher dispatcher, ModuleDatabase database, List<Delivery<TNotification>> deliveries,
-            CancellationToken cancellationToken)
+            Func<Delivery<TNotification>, OutboxMessage> stored, CancellationToken cancellationToken)
         {
             var handled = new bool[deliveries.Count];
             if (deliveries.Count == 0) return handled;
@@ -399,8 +407,7 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
                 for (var i = 0; i < deliveries.Count; i++)
                 {
                     var d = deliveries[i];
-                    var message = new OutboxMessage { Id = d.MessageId, Type = typeof(TNotification).FullName!, Payload = "" };
-                    handled[i] = await dispatcher.ProcessAsync(database, message, d.Notification, cancellationToken, d.FirstDelivery);
+                    handled[i] = await dispatcher.ProcessAsync(database, stored(d), d.Notification, cancellationToken, d.FirstDelivery);
                 }
             }
             finally
@@ -411,6 +418,8 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
         }
 
         private readonly ConcurrentQueue<(Delivery<TNotification> Delivery, TaskCompletionSource<bool> Done)> _inline = new();
+
+        public override int InlineWaiting => _inline.Count;
         private int _draining;
 
         /// <summary>
@@ -445,7 +454,8 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
                 }
                 try
                 {
-                    var handled = await PublishAsync(dispatcher, database, group.Select(g => g.Delivery).ToList(), CancellationToken.None);
+                    var handled = await PublishAsync(dispatcher, database, group.Select(g => g.Delivery).ToList(),
+                        d => new OutboxMessage { Id = d.MessageId, Type = typeof(TNotification).FullName!, Payload = "" }, CancellationToken.None);
                     for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(handled[i]);
                 }
                 catch (Exception ex)
