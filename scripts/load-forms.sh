@@ -9,7 +9,8 @@
 #   (default)           closed loop, as fast as it goes: wrk -t2 -c32 -d15s (Debian package wrk)
 #   --rate N            open loop instead: N submissions/s at fixed times, latency from the intended send time
 #   --duration S        seconds of load (default 15)
-#   --warmup S          seconds of load before measuring, not counted (default 3; closed loop: wrk -t1 -c4; 0: none)
+#   --warmup S          seconds of load before measuring, not counted (default 20: the JIT's tiering settles; closed loop:
+#                       wrk -t1 -c4; open loop: the offered rate; 0: none)
 #   --threads T         wrk threads (default 2, at most 9)
 #   --connections C     wrk connections (default 32); open loop: at most C connections (default 512)
 #   --bin DIR           use an already published host folder instead of publishing
@@ -35,7 +36,7 @@
 set -euo pipefail
 
 duration=15
-warmup=3
+warmup=20
 threads=2
 connections=""
 rate=""

@@ -5,6 +5,7 @@ using Tandem.Modules.Content.Contracts;
 using Tandem.Modules.Leads.Contracts;
 using Tandem.Modules.Outreach.Contracts;
 using Tandem.Modules.Prospects.Contracts;
+using Tandem.Modules.Shared.Messaging;
 using Tandem.Modules.Shared.Persistence;
 
 namespace Tandem.Messaging.Tests;
@@ -90,6 +91,7 @@ public sealed class BatchConsumerTests
         // Leads' database is slow: the first request's capture waits for its commit while the others arrive.
         var (release, held) = await GroupCommitTests.HoldWriterAsync(host, "Leads");
         var before = dispatcher.BatchedMessages;
+        var repliedBefore = dispatcher.InlineRepliesTaken;
         var first = SubmitAsync(host, formId, 1, "first");
         var emails = Enumerable.Range(0, 30).Select(i => i == 29 ? "KNOWN-0@example.fr" : $"group-{i}@example.fr").ToList();
         var others = Task.WhenAll(emails.Select(async email =>
@@ -109,6 +111,9 @@ public sealed class BatchConsumerTests
         var answers = await others;
         Assert.True(dispatcher.BatchedMessages - before >= 2, "the requests that queued behind the first were captured together");
         Assert.All(answers, a => Assert.NotNull(a.LeadId));
+        // Every request was answered with the lead its capture replied (no read back from Leads), and no reply is left over.
+        Assert.Equal(31, dispatcher.InlineRepliesTaken - repliedBefore);
+        Assert.Equal(0, host.Services.GetRequiredService<InlineReplies>().Count);
 
         await using var query = host.Scope();
         var q = query.ServiceProvider.GetRequiredService<ISender>();

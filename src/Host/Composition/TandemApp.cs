@@ -103,6 +103,7 @@ public static class TandemApp
         });
 
         services.AddScoped<MessageContext>();
+        services.AddSingleton<InlineReplies>();
         services.AddScoped<ScopeGate>();
         services.AddSingleton(OutboxOptions.From(configuration));
         services.AddSingleton<MessageTypes>();

@@ -87,11 +87,13 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
     private readonly Dictionary<string, Completions> _completions;
     private readonly IModuleState _state;
     private readonly ConcurrentDictionary<Type, BatchRoute?> _batchRoutes = new();
+    private readonly InlineReplies _replies;
 
     public OutboxDispatcher(IServiceScopeFactory scopes, IEnumerable<ModuleDatabase> databases, ModuleCatalog modules, MessageTypes types,
-        OutboxSignal signal, OutboxOptions options, TimeProvider clock, ILogger<OutboxDispatcher> logger, IModuleState state)
+        OutboxSignal signal, OutboxOptions options, TimeProvider clock, ILogger<OutboxDispatcher> logger, IModuleState state, InlineReplies replies)
     {
         _scopes = scopes;
+        _replies = replies;
         _state = state;
         _types = types;
         _signal = signal;
@@ -104,6 +106,10 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
 
     private long _batchedMessages;
     private long _batchFallbacks;
+    private long _inlineReplies;
+
+    /// <summary>Inline dispatches handled and answered with a consumer's reply (for tests and diagnostics).</summary>
+    public long InlineRepliesTaken => Interlocked.Read(ref _inlineReplies);
 
     /// <summary>Messages handed to batch consumers in a batch that succeeded (for tests and diagnostics).</summary>
     public long BatchedMessages => Interlocked.Read(ref _batchedMessages);
@@ -220,14 +226,29 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
     /// if this process dies first, the reservation expires and the background dispatcher delivers it again, which the
     /// consumers' inboxes absorb.
     /// </summary>
-    public async ValueTask<bool> DispatchInlineAsync<TNotification>(string module, Guid messageId, TNotification notification, CancellationToken cancellationToken)
+    public async ValueTask<InlineDispatch> DispatchInlineAsync<TNotification>(string module, Guid messageId, TNotification notification, CancellationToken cancellationToken)
         where TNotification : INotification
     {
-        if (!_databases.TryGetValue(module, out var database)) return false;
-        if (RouteOf(typeof(TNotification).FullName!) is BatchRoute<TNotification> route)
-            return await route.DispatchInlineAsync(this, database, messageId, notification);
-        var message = new OutboxMessage { Id = messageId, Type = typeof(TNotification).FullName!, Payload = "" };
-        return await ProcessAsync(database, message, notification, cancellationToken, firstDelivery: true);
+        if (!_databases.TryGetValue(module, out var database)) return default;
+        bool handled;
+        string? reply;
+        try
+        {
+            if (RouteOf(typeof(TNotification).FullName!) is BatchRoute<TNotification> route)
+                handled = await route.DispatchInlineAsync(this, database, messageId, notification);
+            else
+            {
+                var message = new OutboxMessage { Id = messageId, Type = typeof(TNotification).FullName!, Payload = "" };
+                handled = await ProcessAsync(database, message, notification, cancellationToken, firstDelivery: true);
+            }
+        }
+        finally
+        {
+            // Taken whatever the outcome: a reply offered by an attempt that failed afterwards is not left behind.
+            reply = _replies.Take(messageId);
+        }
+        if (handled && reply is not null) Interlocked.Increment(ref _inlineReplies);
+        return new InlineDispatch(handled, handled ? reply : null);
     }
 
     /// <summary>Claims one committed message by id (unless another dispatcher holds it) and publishes it now.</summary>

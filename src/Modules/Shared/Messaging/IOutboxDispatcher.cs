@@ -14,12 +14,18 @@ public interface IOutboxDispatcher
 
     /// <summary>
     /// Publishes <paramref name="notification"/>, committed just before as outbox message <paramref name="messageId"/> with
-    /// <c>PublishInline</c>, to the consumers of enabled modules. True when every consumer handled it; false when it failed
-    /// (it is then retried by the background dispatcher with backoff) or the module's outbox is not dispatched here.
+    /// <c>PublishInline</c>, to the consumers of enabled modules. Handled when every consumer handled it; not when it
+    /// failed (it is then retried by the background dispatcher with backoff) or the module's outbox is not dispatched here.
+    /// The reply is what a consumer offered through <see cref="InlineReplies"/>, when it was handled.
     /// </summary>
-    ValueTask<bool> DispatchInlineAsync<TNotification>(string module, Guid messageId, TNotification notification, CancellationToken cancellationToken)
+    ValueTask<InlineDispatch> DispatchInlineAsync<TNotification>(string module, Guid messageId, TNotification notification, CancellationToken cancellationToken)
         where TNotification : INotification;
 
     /// <summary>Claims a committed message by id and publishes it now; false when it was already taken, processed or disabled.</summary>
     ValueTask<bool> TryDispatchNowAsync(string module, Guid messageId, CancellationToken cancellationToken);
 }
+
+/// <summary>The outcome of <see cref="IOutboxDispatcher.DispatchInlineAsync"/>.</summary>
+/// <param name="Handled">Every consumer handled the message (its effects are committed).</param>
+/// <param name="Reply">What a consumer replied (<see cref="InlineReplies"/>); null when none did or it was not handled.</param>
+public readonly record struct InlineDispatch(bool Handled, string? Reply);

@@ -111,10 +111,11 @@ internal sealed class SubmitFormHandler(
 
         // The submission and its announcement are committed: from here on nothing is lost. Publishing now,
         // in the request, lets the answer carry the lead id; if it fails, the outbox retries later.
-        string? leadId = null;
         // Not cancelled with the request: a client that hangs up now would otherwise leave the message reserved until the
-        // reservation expires, and the lead would appear only then.
-        if (await dispatcher.DispatchInlineAsync(ContentModule.ModuleName, messageId, submitted, CancellationToken.None))
+        // reservation expires, and the lead would appear only then. Leads replies with the lead's id (no read back).
+        var dispatched = await dispatcher.DispatchInlineAsync(ContentModule.ModuleName, messageId, submitted, CancellationToken.None);
+        var leadId = dispatched.Reply;
+        if (dispatched.Handled && leadId is null)
         {
             try
             {

@@ -13,9 +13,11 @@ namespace Tandem.Modules.Leads.Capture;
 /// <summary>
 /// Content announced a form submission: capture the person (once per submission, whatever the redeliveries). A batch
 /// consumer: submissions dispatched together (concurrent requests' inline dispatches, or one outbox claim) are captured in
-/// one read of each kind and one commit (docs/architecture.md, "Batch consumers").
+/// one read of each kind and one commit (docs/architecture.md, "Batch consumers"). It replies with the lead's id to a
+/// submission dispatched inline, so the request answers with it without reading it back (<see cref="InlineReplies"/>).
 /// </summary>
-internal sealed class CaptureLeadFromForm(LeadsDbContext db, LeadCapture capture, ContactNormalizer normalizer) : IBatchNotificationHandler<FormSubmitted>
+internal sealed class CaptureLeadFromForm(LeadsDbContext db, LeadCapture capture, ContactNormalizer normalizer, MessageContext message,
+    InlineReplies replies) : IBatchNotificationHandler<FormSubmitted>
 {
     public async ValueTask Handle(IReadOnlyList<Delivery<FormSubmitted>> batch, CancellationToken cancellationToken)
     {
@@ -24,6 +26,7 @@ internal sealed class CaptureLeadFromForm(LeadsDbContext db, LeadCapture capture
         // second merges into the first); so are referrals. Everybody else together.
         var together = new List<LeadCapture.Pending>();
         var alone = new List<LeadCapture.Pending>();
+        var deliveries = new Dictionary<LeadCapture.Pending, Delivery<FormSubmitted>>(ReferenceEqualityComparer.Instance);
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var delivery in fresh)
         {
@@ -38,17 +41,20 @@ internal sealed class CaptureLeadFromForm(LeadsDbContext db, LeadCapture capture
                 continue; // nobody can be reached: consumed (its inbox row is saved), as one by one
             }
             var pending = new LeadCapture.Pending(command, actions, who);
+            deliveries[pending] = delivery;
             var shared = false;
             foreach (var key in who.Keys()) shared |= !keys.Add(key);
             (shared || command.Source.ReferredBy is not null ? alone : together).Add(pending);
         }
-        await capture.CaptureManyAsync(together, cancellationToken);
+        var results = await capture.CaptureManyAsync(together, cancellationToken);
+        for (var i = 0; i < together.Count; i++)
+            if (results[i] is { } result) Reply(deliveries[together[i]], result);
         foreach (var pending in alone)
         {
             db.ChangeTracker.Clear();
             try
             {
-                await capture.CaptureAsync(pending.Command, pending.Actions, cancellationToken);
+                Reply(deliveries[pending], await capture.CaptureAsync(pending.Command, pending.Actions, cancellationToken));
             }
             catch (ValidationFailedException)
             {
@@ -84,7 +90,8 @@ internal sealed class CaptureLeadFromForm(LeadsDbContext db, LeadCapture capture
         var (command, actions) = Command(notification);
         try
         {
-            await capture.CaptureAsync(command, actions, cancellationToken);
+            var result = await capture.CaptureAsync(command, actions, cancellationToken);
+            replies.Offer(message.MessageId, message.FirstDelivery, result.Id);
         }
         catch (ValidationFailedException)
         {
@@ -92,6 +99,9 @@ internal sealed class CaptureLeadFromForm(LeadsDbContext db, LeadCapture capture
             await db.SaveChangesAsync(cancellationToken);
         }
     }
+
+    private void Reply(Delivery<FormSubmitted> delivery, CaptureLeadResult result) =>
+        replies.Offer(delivery.MessageId, delivery.FirstDelivery, result.Id);
 
     private static (CaptureLead Command, List<ScoredAction> Actions) Command(FormSubmitted notification)
     {

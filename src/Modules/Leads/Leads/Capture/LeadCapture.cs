@@ -47,16 +47,18 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlDefinitions definitions,
     /// <see cref="CaptureAsync"/> for many people at once, none of whom shares an email, phone or profile with another of
     /// the batch (the caller keeps those apart): the erased identifiers, the existing leads of every identity and their
     /// score entries are read in one statement each, and everything is saved once. A person who was erased is skipped
-    /// (as the one-by-one capture refuses them). Referrals are not batched (the caller captures them one by one).
+    /// (as the one-by-one capture refuses them: its result is null). Referrals are not batched (the caller captures them
+    /// one by one). The results are in the order of <paramref name="batch"/>.
     /// </summary>
-    public async Task CaptureManyAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
+    public async Task<CaptureLeadResult?[]> CaptureManyAsync(IReadOnlyList<Pending> batch, CancellationToken cancellationToken)
     {
         if (batch.Any(p => p.Command.Source.ReferredBy is not null))
             throw new InvalidOperationException("Referrals are captured one by one.");
+        var results = new CaptureLeadResult?[batch.Count];
         if (batch.Count == 0)
         {
             await db.SaveChangesAsync(cancellationToken); // the inbox records, if any
-            return;
+            return results;
         }
         var erased = await Privacy.ErasedIdentifiers.AmongAsync(db, [.. batch.SelectMany(p => p.Who.Hashes).Distinct()], cancellationToken);
         var (_, definition) = await definitions.CurrentAsync(cancellationToken);
@@ -73,13 +75,15 @@ internal sealed class LeadCapture(LeadsDbContext db, MqlDefinitions definitions,
             await db.ScoreEntries.Where(e => ids.Contains(e.LeadId)).LoadAsync(cancellationToken);
         }
         var now = clock.GetUtcNow();
-        foreach (var pending in batch)
+        for (var i = 0; i < batch.Count; i++)
         {
+            var pending = batch[i];
             if (pending.Who.Hashes.Any(erased.Contains)) continue;
             var (lead, matchedOn, phoneTaken, linkedInTaken) = Resolve(pending.Who, candidates);
-            Apply(pending.Command, pending.Actions, pending.Who, lead, matchedOn, phoneTaken, linkedInTaken, definition, now);
+            results[i] = Apply(pending.Command, pending.Actions, pending.Who, lead, matchedOn, phoneTaken, linkedInTaken, definition, now);
         }
         await db.SaveChangesAsync(cancellationToken);
+        return results;
     }
 
     /// <summary>A capture's normalised identities (email, E.164 phone, LinkedIn profile) and their erasure hashes.</summary>
