@@ -166,8 +166,7 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
                     {
                         try
                         {
-                            if (route is null) await ProcessAsync(database, messages[0], notification: null, stoppingToken);
-                            else await route.Run(this, database, messages, stoppingToken);
+                            await PublishAsync(database, route, messages, stoppingToken);
                         }
                         finally { slots.Release(messages.Count); }
                     }, CancellationToken.None);
@@ -211,11 +210,7 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
     {
         var batch = await ClaimAsync(database, _options.BatchSize, cancellationToken);
         await Parallel.ForEachAsync(Route(batch), new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken },
-            async (work, ct) =>
-            {
-                if (work.Route is null) await ProcessAsync(database, work.Messages[0], notification: null, ct);
-                else await work.Route.Run(this, database, work.Messages, ct);
-            });
+            async (work, ct) => await PublishAsync(database, work.Route, work.Messages, ct));
         await _completions[database.Module].FlushedAsync();
         return batch.Count;
     }
@@ -303,6 +298,10 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
         claimed.Sort((a, b) => a.OccurredAt.CompareTo(b.OccurredAt));
         return claimed;
     }
+
+    /// <summary>One piece of claimed work (<see cref="Route"/>): a batch consumer's messages together, any other message alone.</summary>
+    private Task PublishAsync(ModuleDatabase database, BatchRoute? route, List<OutboxMessage> messages, CancellationToken cancellationToken) =>
+        route is null ? ProcessAsync(database, messages[0], notification: null, cancellationToken) : route.Run(this, database, messages, cancellationToken);
 
     /// <summary>
     /// Splits a claimed batch into work: the messages of a type some module consumes in batches (<see cref="IBatchNotificationHandler{T}"/>)
