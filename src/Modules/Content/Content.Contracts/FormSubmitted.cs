@@ -2,7 +2,11 @@ using Mediator;
 
 namespace Tandem.Modules.Content.Contracts;
 
-/// <summary>A visitor submitted a form (published by Content through its outbox after the submission is stored).</summary>
+/// <summary>
+/// A visitor submitted a form (published by Content through its outbox after the submission is stored). Content dispatches
+/// it inline; the consumer that captures the person replies with the lead's id (<c>InlineReplies</c>), which the
+/// submission's answer carries as <c>leadId</c>.
+/// </summary>
 /// <param name="SubmissionId">Content's id of the submission; the stable reference Leads dedups deliveries on.</param>
 /// <param name="FormId">The form that was submitted.</param>
 /// <param name="CampaignId">Campaign the form or landing page belongs to, if any.</param>
