@@ -1,11 +1,15 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Tandem.Modules.Leads.Import;
 
 /// <summary>
-/// One statement run for many rows inside the writer's transaction: a prepared command executed per row on SQLite (in
-/// process, no round trip), a <see cref="DbBatch"/> sent once per flush where the provider supports batching (PostgreSQL:
-/// one round trip for thousands of rows).
+/// One statement run for many rows inside the writer's transaction. On SQLite (in process, no round trip) the statement
+/// is prepared once on the connection's own handle and each row is bound by position and stepped (SQLitePCL's
+/// <c>raw</c> API: no data reader, no parameter objects and no parameter lookup by name per row — that per-row ADO.NET
+/// work ran on the import's writer, its bottleneck; docs/performance.md, "Lead import"). Where the provider supports
+/// batching (PostgreSQL) a <see cref="DbBatch"/> is sent once per flush: one round trip for thousands of rows.
 /// </summary>
 internal sealed class BulkCommand : IDisposable
 {
@@ -13,37 +17,76 @@ internal sealed class BulkCommand : IDisposable
     private readonly DbTransaction? _transaction;
     private readonly string _sql;
     private readonly string[] _names;
-    private readonly DbCommand? _prepared;
+    private readonly sqlite3? _handle;
+    private readonly sqlite3_stmt? _statement;
+    private readonly int[] _indexes = [];
     private readonly List<object?[]> _pending = [];
 
     public BulkCommand(DbConnection connection, DbTransaction? transaction, string sql, params string[] names)
     {
         (_connection, _transaction, _sql, _names) = (connection, transaction, sql, names);
         if (connection.CanCreateBatch) return;
-        _prepared = connection.CreateCommand();
-        _prepared.Transaction = transaction;
-        _prepared.CommandText = sql;
-        foreach (var name in names)
-        {
-            var parameter = _prepared.CreateParameter();
-            parameter.ParameterName = "@" + name;
-            _prepared.Parameters.Add(parameter);
-        }
-        _prepared.Prepare();
+        if (connection is not SqliteConnection { Handle: { } handle })
+            throw new NotSupportedException($"{connection.GetType().Name}: bulk writes need a provider with batches or SQLite.");
+        _handle = handle;
+        Check(raw.sqlite3_prepare_v2(handle, sql, out var statement));
+        _statement = statement;
+        _indexes = new int[names.Length];
+        for (var i = 0; i < names.Length; i++)
+            _indexes[i] = raw.sqlite3_bind_parameter_index(statement, "@" + names[i]) is var index and > 0
+                ? index : throw new InvalidOperationException($"@{names[i]} is not a parameter of: {sql}");
     }
 
     public int Executed { get; private set; }
 
-    public async Task<int> RunAsync(object?[] values, CancellationToken ct)
+    /// <summary>Runs the statement for one row (SQLite, synchronously: the engine is in process) or queues it for <see cref="FlushAsync"/>.</summary>
+    public ValueTask<int> RunAsync(object?[] values, CancellationToken ct)
     {
-        if (_prepared is null)
+        if (_statement is null)
         {
             _pending.Add(values);
-            return 0;
+            return ValueTask.FromResult(0);
         }
-        for (var i = 0; i < values.Length; i++) _prepared.Parameters[i].Value = values[i] ?? DBNull.Value;
+        ct.ThrowIfCancellationRequested();
         Executed++;
-        return await _prepared.ExecuteNonQueryAsync(ct);
+        return ValueTask.FromResult(Step(values));
+    }
+
+    private int Step(object?[] values)
+    {
+        var statement = _statement!;
+        try
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                var index = _indexes[i];
+                Check(values[i] switch
+                {
+                    null or DBNull => raw.sqlite3_bind_null(statement, index),
+                    string s => raw.sqlite3_bind_text(statement, index, s),
+                    int n => raw.sqlite3_bind_int64(statement, index, n),
+                    long n => raw.sqlite3_bind_int64(statement, index, n),
+                    bool b => raw.sqlite3_bind_int64(statement, index, b ? 1 : 0),
+                    double d => raw.sqlite3_bind_double(statement, index, d),
+                    byte[] bytes => raw.sqlite3_bind_blob(statement, index, bytes),
+                    var other => throw new NotSupportedException($"@{_names[i]}: a {other.GetType().Name} is not bound by the import's SQLite writer."),
+                });
+            }
+            var rc = raw.sqlite3_step(statement);
+            if (rc != raw.SQLITE_DONE) Check(rc);
+            return raw.sqlite3_changes(_handle);
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
+        }
+    }
+
+    /// <summary>Throws what Microsoft.Data.Sqlite throws for a failed call (a <see cref="SqliteException"/> with SQLite's codes).</summary>
+    private void Check(int rc)
+    {
+        if (rc is raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE) return;
+        SqliteException.ThrowExceptionForRC(rc, _handle);
     }
 
     /// <summary>Sends what is pending (batching providers); returns the rows affected.</summary>
@@ -70,5 +113,5 @@ internal sealed class BulkCommand : IDisposable
         return await batch.ExecuteNonQueryAsync(ct);
     }
 
-    public void Dispose() => _prepared?.Dispose();
+    public void Dispose() => _statement?.Dispose();
 }

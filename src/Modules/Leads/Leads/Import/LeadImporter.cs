@@ -49,7 +49,29 @@ internal sealed class ImportWorkerIdentity(IConfiguration configuration)
 }
 
 /// <summary>One row read from the file: its number, and the contact or why it is refused.</summary>
-internal readonly record struct ImportRow(int Row, CapturedContact? Contact, string? Error);
+/// <remarks>
+/// <see cref="Keys"/> is what the writer would otherwise compute per row on its own thread (the folded search keys of a lead
+/// made from the contact, the erased-identifier hashes): the reader computes them beside the writer (docs/performance.md,
+/// "Lead import").
+/// </remarks>
+internal readonly record struct ImportRow(int Row, CapturedContact? Contact, string? Error, ImportKeys? Keys = null);
+
+/// <summary>Per-row work done by the import's reader: a new lead's folded keys and the contact's erased-identifier hashes.</summary>
+internal sealed record ImportKeys(LeadKeys Lead, string? EmailHash, string? PhoneHash)
+{
+    public static ImportKeys Of(CapturedContact c) => new(LeadKeys.Of(c.FirstName, c.LastName, c.Company, c.Email),
+        c.Email is null ? null : PersonalDataHash.Of(PersonalDataHash.Email, c.Email),
+        c.Phone is null ? null : PersonalDataHash.Of(PersonalDataHash.Phone, c.Phone));
+}
+
+/// <summary>The derived, indexed keys of a lead (<see cref="LeadSearch"/>, <see cref="ContactNormalizer.CompanyKey"/>).</summary>
+internal sealed record LeadKeys(string SearchText, string? NameKey, string? CompanyKey)
+{
+    public static LeadKeys Of(string? firstName, string? lastName, string? company, string? email) =>
+        new(LeadSearch.TextOf(firstName, lastName, company, email), LeadSearch.NameKeyOf(firstName, lastName), ContactNormalizer.CompanyKey(company));
+
+    public static LeadKeys Of(Lead l) => Of(l.FirstName, l.LastName, l.Company, l.Email);
+}
 
 /// <summary>
 /// Runs one CSV import to its end (docs/leads.md, "Import"). A reader task parses and normalises rows into batches of
@@ -152,8 +174,8 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
             await RestoreWriterAsync(writes);
         }
         await FinishAsync(id, failure is null ? ImportStatus.Completed : ImportStatus.Failed, failure, ct);
-        logger.LogInformation("Import {ImportId} finished: {Rows} rows, {Created} created, {Merged} merged, {Rejected} rejected",
-            id, progress.Rows, progress.Created, progress.Merged, progress.Rejected);
+        logger.LogInformation("Import {ImportId} finished: {Rows} rows, {Created} created, {Merged} merged, {Rejected} rejected; this run's batches: {ResolveSeconds:F1} s resolving, {WriteSeconds:F1} s writing",
+            id, progress.Rows, progress.Created, progress.Merged, progress.Rejected, progress.Resolving.TotalSeconds, progress.Writing.TotalSeconds);
         TryDelete(job.StagedFile);
     }
 
@@ -214,9 +236,10 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
         if (normalisedEmail is null && !normalisedPhone.Valid)
             return new ImportRow(row, null, phone is null ? "No email address or phone number." : "phone: not a valid phone number, and no email address.");
         if (postal is not null && postal.Trim().Length > Limits.PostalCode) return new ImportRow(row, null, $"postalCode: at most {Limits.PostalCode} characters.");
-        return new ImportRow(row, new CapturedContact(normalisedEmail, normalisedPhone.E164, normalisedPhone.AsTyped,
+        var contact = new CapturedContact(normalisedEmail, normalisedPhone.E164, normalisedPhone.AsTyped,
             ContactNormalizer.Name(first, Limits.Name), ContactNormalizer.Name(last, Limits.Name), ContactNormalizer.Company(company, Limits.Name),
-            ContactNormalizer.Text(job, Limits.Name), ContactNormalizer.PostalCode(postal), CsvFile.KindOf(kind) ?? defaultKind, channel, null), null);
+            ContactNormalizer.Text(job, Limits.Name), ContactNormalizer.PostalCode(postal), CsvFile.KindOf(kind) ?? defaultKind, channel, null);
+        return new ImportRow(row, contact, null, ImportKeys.Of(contact));
     }
 
     private static bool AllEmpty(Sylvan.Data.Csv.CsvDataReader csv)
@@ -228,18 +251,22 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
     private sealed class Progress(int rows, int created, int merged, int rejected, int committedRow)
     {
         public int Rows = rows, Created = created, Merged = merged, Rejected = rejected, CommittedRow = committedRow;
+        /// <summary>Where this run's batches spent their time: the lookups and merge decisions, and the group-commit write.</summary>
+        public TimeSpan Resolving, Writing;
     }
 
 
     private async Task WriteBatchAsync(LeadImport job, List<ImportRow> batch, Progress progress, ImportWrites writes, CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var now = clock.GetUtcNow();
         // Two lookups per batch: every lead that has one of the batch's emails or phones.
         var emails = batch.Where(r => r.Contact?.Email is not null).Select(r => r.Contact!.Email!).Distinct().ToList();
         var phones = batch.Where(r => r.Contact?.Phone is not null).Select(r => r.Contact!.Phone!).Distinct().ToList();
         // One lookup per batch: rows naming a person who asked to be forgotten are refused (docs/compliance.md).
+        // The hashes were computed by the reader (ImportKeys).
         var erased = await Privacy.ErasedIdentifiers.AmongAsync(db,
-            [.. emails.Select(e => PersonalDataHash.Of(PersonalDataHash.Email, e)), .. phones.Select(p => PersonalDataHash.Of(PersonalDataHash.Phone, p))], ct);
+            [.. batch.Where(r => r.Keys?.EmailHash is not null).Select(r => r.Keys!.EmailHash!), .. batch.Where(r => r.Keys?.PhoneHash is not null).Select(r => r.Keys!.PhoneHash!)], ct);
         var known = new Dictionary<string, PendingLead>(StringComparer.Ordinal);
         foreach (var lead in await db.Leads.AsNoTracking().Where(l => emails.Contains(l.Email!)).ToListAsync(ct)) known.TryAdd(lead.Id, new PendingLead(lead, false));
         foreach (var lead in await db.Leads.AsNoTracking().Where(l => phones.Contains(l.Phone!)).ToListAsync(ct)) known.TryAdd(lead.Id, new PendingLead(lead, false));
@@ -256,6 +283,7 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
         var merges = new List<LeadMerge>();
         var errors = new List<ImportRowError>();
         int created = 0, merged = 0, rejected = 0;
+        var detail = $"import:{job.Id}";
         foreach (var row in batch)
         {
             if (row.Contact is not { } contact)
@@ -264,7 +292,7 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
                 errors.Add(new ImportRowError(row.Row, row.Error!));
                 continue;
             }
-            if (erased.Count > 0 && Privacy.ErasedIdentifiers.HashesOf(contact.Email, contact.Phone).Any(erased.Contains))
+            if (erased.Count > 0 && row.Keys is { } hashes && (hashes.EmailHash is { } eh && erased.Contains(eh) || hashes.PhoneHash is { } ph && erased.Contains(ph)))
             {
                 rejected++;
                 errors.Add(new ImportRowError(row.Row, Privacy.ErasedIdentifiers.Refusal));
@@ -280,9 +308,10 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
                 else phoneTaken = true;
             }
             string? mergeId = null;
+            var reference = $"import:{job.Id}:{row.Row}";
             if (target is null)
             {
-                target = new PendingLead(LeadCapture.NewLead(contact, now), true);
+                target = new PendingLead(LeadCapture.NewLead(contact, now), true) { Keys = row.Keys?.Lead };
                 target.Lead.Channel = job.Source;
                 touched.Add(target);
                 created++;
@@ -291,11 +320,12 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
             {
                 mergeId = Ids.New();
                 var filled = LeadCapture.Fill(target.Lead, contact with { Phone = phoneTaken ? null : contact.Phone });
+                if (filled.Count > 0) target.Keys = null; // the keys follow the filled names (computed again by the writer)
                 if (filled.Count > 0 && !target.Dirty && !target.IsNew) { target.Dirty = true; touched.Add(target); }
                 merges.Add(new LeadMerge
                 {
                     Id = mergeId, LeadId = target.Lead.Id, MatchedOn = string.Join(',', matchedOn), FilledFields = filled.Count == 0 ? null : string.Join(',', filled),
-                    Captured = JsonSerializer.Serialize(contact, MqlDefinitions.Json), Reference = $"import:{job.Id}:{row.Row}", At = now,
+                    Captured = JsonSerializer.Serialize(contact, MqlDefinitions.Json), Reference = reference, At = now,
                 });
                 merged++;
             }
@@ -303,7 +333,7 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
             if (target.Lead.Phone is { } lp) byPhone[lp] = target;
             sources.Add(new LeadSourceEntry
             {
-                LeadId = target.Lead.Id, Channel = job.Source, Detail = $"import:{job.Id}", Reference = $"import:{job.Id}:{row.Row}", At = now, MergeId = mergeId,
+                LeadId = target.Lead.Id, Channel = job.Source, Detail = detail, Reference = reference, At = now, MergeId = mergeId,
             });
         }
 
@@ -311,6 +341,7 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
         var storeErrors = errors.Take(Math.Max(0, MaxStoredErrors - progress.Rejected)).ToList();
         var me = worker.Id;
         var leaseUntil = now + worker.Lease;
+        var resolved = System.Diagnostics.Stopwatch.GetTimestamp();
         await db.WriteAsync(async c =>
         {
             await writes.TuneWriterAsync(worker.SqliteCacheMegabytes, worker.SqliteWalAutocheckpoint, c);
@@ -331,6 +362,8 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
         progress.Merged += merged;
         progress.Rejected += rejected;
         progress.CommittedRow = lastRow;
+        progress.Resolving += System.Diagnostics.Stopwatch.GetElapsedTime(started, resolved);
+        progress.Writing += System.Diagnostics.Stopwatch.GetElapsedTime(resolved);
     }
 
     /// <summary>Gives the module writer's connection back its own cache and checkpoint settings (best effort: a stopping host's writer is gone).</summary>
@@ -368,6 +401,8 @@ internal sealed class PendingLead(Lead lead, bool isNew)
     public Lead Lead { get; } = lead;
     public bool IsNew { get; } = isNew;
     public bool Dirty { get; set; }
+    /// <summary>The lead's derived keys when the reader computed them and nothing changed them since; null: the writer computes them.</summary>
+    public LeadKeys? Keys { get; set; }
 }
 
 /// <summary>The statements of one batch, on the writer's connection and transaction (raw SQL: EF change tracking costs ~4× more per row).</summary>
@@ -379,8 +414,17 @@ internal sealed class ImportWrites(LeadsDbContext db)
             : $"\"{db.Model.FindEntityType(typeof(T))!.GetTableName()}\"";
 
     /// <summary>A time as the provider stores it (SQLite: EF's sortable binary; PostgreSQL: timestamptz).</summary>
-    private object? Time(DateTimeOffset? at) =>
-        at is null ? null : _timeConverter is null ? at.Value : _timeConverter.ConvertToProvider(at.Value);
+    /// <remarks>A batch's rows share one time: the last conversion is kept (one boxed value per batch, not three per row).</remarks>
+    private object? Time(DateTimeOffset? at)
+    {
+        if (at is null) return null;
+        if (_lastTime is { } last && last.At == at.Value && last.At.Offset == at.Value.Offset) return last.Value;
+        var value = _timeConverter is null ? at.Value : _timeConverter.ConvertToProvider(at.Value);
+        _lastTime = (at.Value, value);
+        return value;
+    }
+
+    private (DateTimeOffset At, object? Value)? _lastTime;
 
     private readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? _timeConverter =
         db.Model.FindEntityType(typeof(Lead))!.FindProperty(nameof(Lead.CreatedAt))!.GetTypeMapping().Converter;
@@ -444,9 +488,7 @@ internal sealed class ImportWrites(LeadsDbContext db)
         foreach (var pending in touched)
         {
             var l = pending.Lead;
-            var search = LeadSearch.TextOf(l);
-            var companyKey = ContactNormalizer.CompanyKey(l.Company);
-            var nameKey = LeadSearch.NameKeyOf(l);
+            var (search, nameKey, companyKey) = pending.Keys ?? LeadKeys.Of(l);
             if (pending.IsNew)
                 await insertLead.RunAsync([l.Id, l.Email, l.Phone, l.PhoneAsTyped, l.FirstName, l.LastName, l.Company, companyKey, l.JobTitle, l.PostalCode,
                     l.Kind, l.Status, l.Score, l.JourneyStage, l.Channel, l.CampaignId, search, nameKey, Time(l.CreatedAt), Time(l.UpdatedAt)], ct);

@@ -14,6 +14,9 @@ internal static class LeadSearch
     /// <summary>Lower case without diacritics: "Éric Lefèvre, Œuvres" → "eric lefevre, oeuvres".</summary>
     public static string Fold(string value)
     {
+        // Most names, companies and emails are plain ASCII: there, folding is lower-casing (no decomposition, no marks, none
+        // of the letters below), without the two Unicode normalisations (a CSV import folds three strings per row).
+        if (System.Text.Ascii.IsValid(value)) return value.ToLowerInvariant();
         var decomposed = value.Normalize(NormalizationForm.FormD);
         var folded = new StringBuilder(decomposed.Length);
         foreach (var c in decomposed)
@@ -21,21 +24,29 @@ internal static class LeadSearch
             if (CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark) continue;
             var lower = char.ToLowerInvariant(c);
             // Letters that do not decompose into a base letter and a mark.
-            folded.Append(lower switch
-            {
-                'œ' => "oe", 'æ' => "ae", 'ß' => "ss", 'ø' => "o", 'ł' => "l", 'đ' => "d", 'ı' => "i",
-                _ => null,
-            } ?? lower.ToString());
+            if (lower switch
+                {
+                    'œ' => "oe", 'æ' => "ae", 'ß' => "ss", 'ø' => "o", 'ł' => "l", 'đ' => "d", 'ı' => "i",
+                    _ => null,
+                } is { } spelled) folded.Append(spelled);
+            else folded.Append(lower);
         }
         return folded.ToString().Normalize(NormalizationForm.FormC);
     }
 
     /// <summary>What a lead is found by: first name, last name, company and email, folded, separated by spaces.</summary>
-    public static string TextOf(Lead lead) => Fold(string.Join(' ', lead.FirstName ?? "", lead.LastName ?? "", lead.Company ?? "", lead.Email ?? ""));
+    public static string TextOf(Lead lead) => TextOf(lead.FirstName, lead.LastName, lead.Company, lead.Email);
+
+    /// <summary>As <see cref="TextOf(Lead)"/>, from the fields (what an import computes for a new lead before the writer).</summary>
+    public static string TextOf(string? firstName, string? lastName, string? company, string? email) =>
+        Fold(string.Join(' ', firstName ?? "", lastName ?? "", company ?? "", email ?? ""));
 
     /// <summary>Last name then first name, folded: what a last-name prefix search looks up ("Dupré Élodie" → "dupre elodie"); null without names.</summary>
-    public static string? NameKeyOf(Lead lead) =>
-        string.Join(' ', lead.LastName ?? "", lead.FirstName ?? "").Trim() is { Length: > 0 } name ? Fold(name) : null;
+    public static string? NameKeyOf(Lead lead) => NameKeyOf(lead.FirstName, lead.LastName);
+
+    /// <summary>As <see cref="NameKeyOf(Lead)"/>, from the fields.</summary>
+    public static string? NameKeyOf(string? firstName, string? lastName) =>
+        string.Join(' ', lastName ?? "", firstName ?? "").Trim() is { Length: > 0 } name ? Fold(name) : null;
 
     /// <summary>The end (excluded) of the range of keys that start with <paramref name="prefix"/> (ordinal order: its last character plus one).</summary>
     public static string PrefixEnd(string prefix) => prefix[..^1] + (char)(prefix[^1] + 1);
