@@ -48,6 +48,9 @@ internal sealed class Lead
     public List<LeadConsentEntry> Consents { get; init; } = [];
     public List<ScoreEntry> ScoreEntries { get; init; } = [];
 
+    /// <summary>A copy of the scalar fields (the lists are shared): what a bulk path changes without touching the original.</summary>
+    public Lead Copy() => (Lead)MemberwiseClone();
+
     public bool IsEdited(string field) => EditedFields is { } edited && edited.Split(',').Contains(field);
 
     public void MarkEdited(string field)

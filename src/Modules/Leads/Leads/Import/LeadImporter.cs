@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tandem.Modules.Leads.Capture;
 using Tandem.Modules.Leads.Contracts;
@@ -80,7 +81,8 @@ internal sealed record LeadKeys(string SearchText, string? NameKey, string? Comp
 /// leads, merges, sources, row errors and the import's progress with its last committed row — in one group-commit write
 /// (<c>db.WriteAsync</c>). A restarted import skips the rows up to its last committed row, so no row is imported twice.
 /// </summary>
-internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normalizer, ImportWorkerIdentity worker, TimeProvider clock, ILogger<LeadImporter> logger)
+internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normalizer, ImportWorkerIdentity worker, TimeProvider clock, ILogger<LeadImporter> logger,
+    IServiceScopeFactory scopes)
 {
     public const int DefaultBatchSize = 20_000;
     public const int DefaultSqliteCacheMegabytes = 512;
@@ -163,14 +165,32 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
             }
         }, ct);
         var writes = new ImportWrites(db);
+        // Batch N is resolved (lookups, merge decisions) on a context of its own while batch N-1 is being written: the
+        // writer is the import's bottleneck, and resolving took a third of its time when the two ran one after the other.
+        // Batch N's lookups see what was committed up to N-2; what N-1 did comes from N-1's own dictionaries (Carry).
+        await using var lookupScope = scopes.CreateAsyncScope();
+        var lookups = lookupScope.ServiceProvider.GetRequiredService<LeadsDbContext>();
+        Task? writing = null;
         try
         {
+            Carry? carry = null;
+            var rejectedSoFar = progress.Rejected;
             await foreach (var batch in batches.Reader.ReadAllAsync(ct))
-                await WriteBatchAsync(job, batch, progress, writes, ct);
+            {
+                var resolved = await ResolveAsync(lookups, job, batch, carry, rejectedSoFar, ct);
+                rejectedSoFar += resolved.Rejected;
+                if (writing is not null) await writing;
+                carry = resolved.Carry;
+                writing = CommitAsync(job, resolved, progress, writes, ct);
+            }
+            if (writing is not null) await writing;
             await reading;
         }
         finally
         {
+            if (writing is { IsCompleted: false })
+                try { await writing; }
+                catch (Exception ex) when (ex is not OutOfMemoryException) { logger.LogDebug("Import {ImportId}: the batch in flight failed too ({Error})", id, ex.GetType().Name); }
             await RestoreWriterAsync(writes);
         }
         await FinishAsync(id, failure is null ? ImportStatus.Completed : ImportStatus.Failed, failure, ct);
@@ -251,12 +271,27 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
     private sealed class Progress(int rows, int created, int merged, int rejected, int committedRow)
     {
         public int Rows = rows, Created = created, Merged = merged, Rejected = rejected, CommittedRow = committedRow;
-        /// <summary>Where this run's batches spent their time: the lookups and merge decisions, and the group-commit write.</summary>
+        /// <summary>Where this run's batches spent their time: the lookups and merge decisions, and the group-commit write (they overlap).</summary>
         public TimeSpan Resolving, Writing;
     }
 
 
-    private async Task WriteBatchAsync(LeadImport job, List<ImportRow> batch, Progress progress, ImportWrites writes, CancellationToken ct)
+    /// <summary>What one batch will write, decided before its write; <see cref="Carry"/> is the state after it.</summary>
+    private sealed record Resolved(List<ImportRow> Batch, DateTimeOffset Now, List<PendingLead> Touched, List<LeadSourceEntry> Sources, List<LeadMerge> Merges,
+        List<ImportRowError> StoredErrors, int Created, int Merged, int Rejected, Carry Carry, TimeSpan Took);
+
+    /// <summary>
+    /// The leads a batch knows after its decisions, by email, phone and id: the next batch, resolved while this one is being
+    /// written, reads them instead of what its own lookup returned (which may not see this batch's rows yet).
+    /// </summary>
+    private sealed class Carry(Dictionary<string, PendingLead> byEmail, Dictionary<string, PendingLead> byPhone)
+    {
+        public Dictionary<string, PendingLead> ByEmail { get; } = byEmail;
+        public Dictionary<string, PendingLead> ByPhone { get; } = byPhone;
+        public Dictionary<string, PendingLead> ById { get; } = byEmail.Values.Concat(byPhone.Values).DistinctBy(p => p.Lead.Id).ToDictionary(p => p.Lead.Id, StringComparer.Ordinal);
+    }
+
+    private async Task<Resolved> ResolveAsync(LeadsDbContext lookups, LeadImport job, List<ImportRow> batch, Carry? carry, int rejectedSoFar, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var now = clock.GetUtcNow();
@@ -265,11 +300,22 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
         var phones = batch.Where(r => r.Contact?.Phone is not null).Select(r => r.Contact!.Phone!).Distinct().ToList();
         // One lookup per batch: rows naming a person who asked to be forgotten are refused (docs/compliance.md).
         // The hashes were computed by the reader (ImportKeys).
-        var erased = await Privacy.ErasedIdentifiers.AmongAsync(db,
+        var erased = await Privacy.ErasedIdentifiers.AmongAsync(lookups,
             [.. batch.Where(r => r.Keys?.EmailHash is not null).Select(r => r.Keys!.EmailHash!), .. batch.Where(r => r.Keys?.PhoneHash is not null).Select(r => r.Keys!.PhoneHash!)], ct);
         var known = new Dictionary<string, PendingLead>(StringComparer.Ordinal);
-        foreach (var lead in await db.Leads.AsNoTracking().Where(l => emails.Contains(l.Email!)).ToListAsync(ct)) known.TryAdd(lead.Id, new PendingLead(lead, false));
-        foreach (var lead in await db.Leads.AsNoTracking().Where(l => phones.Contains(l.Phone!)).ToListAsync(ct)) known.TryAdd(lead.Id, new PendingLead(lead, false));
+        foreach (var lead in await lookups.Leads.AsNoTracking().Where(l => emails.Contains(l.Email!)).ToListAsync(ct)) known.TryAdd(lead.Id, new PendingLead(lead, false));
+        foreach (var lead in await lookups.Leads.AsNoTracking().Where(l => phones.Contains(l.Phone!)).ToListAsync(ct)) known.TryAdd(lead.Id, new PendingLead(lead, false));
+        if (carry is not null)
+        {
+            // The previous batch's state wins over the lookup's (its write may still be running): a copy, which this batch
+            // may fill without touching what the previous batch's write is reading.
+            foreach (var leadId in known.Keys.ToList())
+                if (carry.ById.TryGetValue(leadId, out var carried)) known[leadId] = new PendingLead(carried.Lead.Copy(), false);
+            foreach (var e in emails)
+                if (carry.ByEmail.TryGetValue(e, out var carried) && !known.ContainsKey(carried.Lead.Id)) known[carried.Lead.Id] = new PendingLead(carried.Lead.Copy(), false);
+            foreach (var p in phones)
+                if (carry.ByPhone.TryGetValue(p, out var carried) && !known.ContainsKey(carried.Lead.Id)) known[carried.Lead.Id] = new PendingLead(carried.Lead.Copy(), false);
+        }
         var byEmail = new Dictionary<string, PendingLead>(StringComparer.Ordinal);
         var byPhone = new Dictionary<string, PendingLead>(StringComparer.Ordinal);
         foreach (var pending in known.Values)
@@ -337,11 +383,18 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
             });
         }
 
+        var storeErrors = errors.Take(Math.Max(0, MaxStoredErrors - rejectedSoFar)).ToList();
+        return new Resolved(batch, now, touched, sources, merges, storeErrors, created, merged, rejected, new Carry(byEmail, byPhone),
+            System.Diagnostics.Stopwatch.GetElapsedTime(started));
+    }
+
+    private async Task CommitAsync(LeadImport job, Resolved resolved, Progress progress, ImportWrites writes, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var (batch, now, touched, sources, merges, storeErrors, created, merged, rejected, _, _) = resolved;
         var lastRow = batch[^1].Row;
-        var storeErrors = errors.Take(Math.Max(0, MaxStoredErrors - progress.Rejected)).ToList();
         var me = worker.Id;
         var leaseUntil = now + worker.Lease;
-        var resolved = System.Diagnostics.Stopwatch.GetTimestamp();
         await db.WriteAsync(async c =>
         {
             await writes.TuneWriterAsync(worker.SqliteCacheMegabytes, worker.SqliteWalAutocheckpoint, c);
@@ -362,8 +415,8 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
         progress.Merged += merged;
         progress.Rejected += rejected;
         progress.CommittedRow = lastRow;
-        progress.Resolving += System.Diagnostics.Stopwatch.GetElapsedTime(started, resolved);
-        progress.Writing += System.Diagnostics.Stopwatch.GetElapsedTime(resolved);
+        progress.Resolving += resolved.Took;
+        progress.Writing += System.Diagnostics.Stopwatch.GetElapsedTime(started);
     }
 
     /// <summary>Gives the module writer's connection back its own cache and checkpoint settings (best effort: a stopping host's writer is gone).</summary>
