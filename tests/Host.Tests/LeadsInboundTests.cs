@@ -527,4 +527,48 @@ public sealed class LeadImportCliTests
             File.Delete(file);
         }
     }
+
+    /// <summary>
+    /// Batches of two rows: the next batch is resolved while the previous one is being written (docs/leads.md, "Import"),
+    /// so a person created or filled in one batch and met again in the next must be merged, not created twice — whether or
+    /// not the previous batch's write has committed when the next batch looks its emails and phones up.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task Duplicates_across_batches_merge_into_the_lead_the_previous_batch_created_or_filled(Provider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var file = Path.Combine(Path.GetTempPath(), $"tandem-cli-import-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, string.Join("\n",
+            "Prénom;Nom;E-mail;Téléphone;Société;Fonction",
+            "Ann;Lee;ann@exemple.fr;;;",                   // row 2, batch 1: created
+            "Bob;Roe;bob@exemple.fr;06 98 76 54 32;;",     // row 3, batch 1: created
+            ";;ANN@exemple.fr;06 12 34 56 78;Acme SA;",    // row 4, batch 2: merged into Ann (batch 1), fills phone and company
+            "Carl;Poe;carl@exemple.fr;;;",                 // row 5, batch 2: created
+            ";;;+33 6 12 34 56 78;;Gérante",               // row 6, batch 3: merged into Ann by the phone batch 2 filled
+            ";;bob@exemple.fr;0698765432;;",               // row 7, batch 3: merged into Bob (batch 1)
+            "Bad;Row;pas-un-email;;;") + "\n");           // row 8, batch 4: rejected
+        try
+        {
+            var result = await HostCli.RunAsync(["import", "leads", file, "--source", "event", "--Tandem:Leads:Import:BatchSize=2", .. store.HostArgs]);
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Contains("completed: 7 rows (3 created, 3 merged, 1 rejected)", result.Output);
+            var leads = store.Table("Leads", "Leads");
+            Assert.Equal(3, await store.ScalarAsync("Leads", $"SELECT COUNT(*) FROM {leads}"));
+            Assert.Equal(1, await store.ScalarAsync("Leads",
+                $"SELECT COUNT(*) FROM {leads} WHERE \"Email\" = 'ann@exemple.fr' AND \"Phone\" = '+33612345678' AND \"Company\" = 'Acme SA' AND \"JobTitle\" = 'Gérante' AND \"FirstName\" = 'Ann'"));
+            // The search keys follow what the merges filled (the company key is the company without its legal form).
+            Assert.Equal(1, await store.ScalarAsync("Leads",
+                $"SELECT COUNT(*) FROM {leads} WHERE \"SearchText\" = 'ann lee acme sa ann@exemple.fr' AND \"CompanyKey\" = 'acme' AND \"NameKey\" = 'lee ann'"));
+            Assert.Equal(1, await store.ScalarAsync("Leads", $"SELECT COUNT(*) FROM {leads} WHERE \"Email\" = 'bob@exemple.fr' AND \"Phone\" = '+33698765432'"));
+            Assert.Equal(3, await store.ScalarAsync("Leads", $"SELECT COUNT(*) FROM {store.Table("Leads", "Merges")}"));
+            Assert.Equal(6, await store.ScalarAsync("Leads", $"SELECT COUNT(*) FROM {store.Table("Leads", "Sources")}"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
