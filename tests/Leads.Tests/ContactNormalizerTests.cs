@@ -89,4 +89,15 @@ public sealed class ContactNormalizerTests
         Assert.Equal(expected, ContactNormalizer.Company(raw));
         Assert.Equal(key, ContactNormalizer.CompanyKey(raw));
     }
+
+    // Plain ASCII takes the short path (lower case only); anything else is decomposed, stripped of marks and recomposed.
+    [Theory]
+    [InlineData("JEAN-PIERRE Dupont, Watt & Co jp.dupont@exemple.fr", "jean-pierre dupont, watt & co jp.dupont@exemple.fr")]
+    [InlineData("already lower", "already lower")]
+    [InlineData("Éric Lefèvre, Œuvres", "eric lefevre, oeuvres")]
+    [InlineData("ÉLODIE Dupré", "elodie dupre")]
+    [InlineData("Straße Æther Øre Łódź", "strasse aether ore lodz")]
+    [InlineData("", "")]
+    public void Search_folding_lower_cases_and_drops_accents_on_both_paths(string raw, string expected) =>
+        Assert.Equal(expected, LeadSearch.Fold(raw));
 }
