@@ -43,5 +43,7 @@ print("postgresql://%s:%s@%s:%s/%s" % (u.quote(g("username", "user id", "user"))
 fi
 dotnet "$bin/Tandem.Host.dll" migrate "${args[@]}" >/dev/null
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-dotnet "$bin/Tandem.Host.dll" import leads "$work/leads.csv" "${args[@]}" </dev/null | tail -n +1
+# The Information log of the import names where its batches spent their time (resolving and writing overlap).
+/usr/bin/time -f "CPU user %U s, system %S s, %P of one core, max RSS %M kB" \
+  dotnet "$bin/Tandem.Host.dll" import leads "$work/leads.csv" "${args[@]}" --Logging:LogLevel:Tandem.Modules.Leads.Import=Information </dev/null | tail -n +1
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
