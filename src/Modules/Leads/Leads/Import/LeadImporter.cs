@@ -76,10 +76,10 @@ internal sealed record LeadKeys(string SearchText, string? NameKey, string? Comp
 
 /// <summary>
 /// Runs one CSV import to its end (docs/leads.md, "Import"). A reader task parses and normalises rows into batches of
-/// <see cref="ImportWorkerIdentity.BatchSize"/>; the writer resolves each batch against the database with two lookups (a dictionary of its
-/// normalised emails and phones, not a query per row), merges duplicates by the capture's rules, and commits the batch —
-/// leads, merges, sources, row errors and the import's progress with its last committed row — in one group-commit write
-/// (<c>db.WriteAsync</c>). A restarted import skips the rows up to its last committed row, so no row is imported twice.
+/// <see cref="ImportWorkerIdentity.BatchSize"/>; each batch is resolved against the database with two lookups (a dictionary of its
+/// normalised emails and phones, not a query per row) and its duplicates merged by the capture's rules while the previous
+/// batch is being written; then the batch is committed — leads, merges, sources, row errors and the import's progress with
+/// its last committed row — in one group-commit write (<c>db.WriteAsync</c>). A restarted import skips the rows up to its last committed row, so no row is imported twice.
 /// </summary>
 internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normalizer, ImportWorkerIdentity worker, TimeProvider clock, ILogger<LeadImporter> logger,
     IServiceScopeFactory scopes)
