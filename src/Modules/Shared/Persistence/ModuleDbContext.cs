@@ -174,19 +174,7 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
             try
             {
                 if (!ChangeTracker.HasChanges()) return 0;
-                // The outbox and inbox rows of this save leave the change tracker and are inserted as multi-row statements in
-                // the same transaction (one statement per table instead of one per row); they come back if the save fails.
-                var messages = MessageRows.Take(this);
-                try
-                {
-                    result = await writer.RunAsync(this, async ct =>
-                        await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct) + await messages.InsertAsync(this, ct), cancellationToken);
-                }
-                catch
-                {
-                    messages.Restore(this);
-                    throw;
-                }
+                result = await writer.RunAsync(this, ct => base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct), cancellationToken);
                 if (acceptAllChangesOnSuccess) ChangeTracker.AcceptAllChanges();
             }
             finally
