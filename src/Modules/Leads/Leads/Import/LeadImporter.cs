@@ -538,10 +538,14 @@ internal sealed class ImportWrites(LeadsDbContext db)
         using var insertError = new BulkCommand(connection, transaction,
             $"INSERT INTO {Table<LeadImportError>()} ({Columns(errorColumns)}) VALUES ({Parameters(errorColumns)})", errorColumns);
 
-        foreach (var pending in touched)
+        // In the order of the largest index keyed at random (SearchText, Id): consecutive inserts land on neighbouring leaves
+        // of that B-tree instead of anywhere in it.
+        var ordered = touched.Select(p => (Pending: p, Keys: p.Keys ?? LeadKeys.Of(p.Lead)))
+            .OrderBy(t => t.Keys.SearchText, StringComparer.Ordinal).ThenBy(t => t.Pending.Lead.Id, StringComparer.Ordinal);
+        foreach (var (pending, keys) in ordered)
         {
             var l = pending.Lead;
-            var (search, nameKey, companyKey) = pending.Keys ?? LeadKeys.Of(l);
+            var (search, nameKey, companyKey) = keys;
             if (pending.IsNew)
                 await insertLead.RunAsync([l.Id, l.Email, l.Phone, l.PhoneAsTyped, l.FirstName, l.LastName, l.Company, companyKey, l.JobTitle, l.PostalCode,
                     l.Kind, l.Status, l.Score, l.JourneyStage, l.Channel, l.CampaignId, search, nameKey, Time(l.CreatedAt), Time(l.UpdatedAt)], ct);
