@@ -280,9 +280,7 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
     {
         var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         var until = now + (long)_options.Lease.TotalMilliseconds;
-        var entity = db.Model.FindEntityType(typeof(OutboxMessage))!;
-        var schema = entity.GetSchema();
-        var table = schema is null ? $"\"{entity.GetTableName()}\"" : $"\"{schema}\".\"{entity.GetTableName()}\"";
+        var table = db.QuotedTable<OutboxMessage>();
         // SQLite has a single writer, so the UPDATE is atomic on its own; PostgreSQL skips rows another host is claiming.
         var skipLocked = db.Database.IsNpgsql() ? "FOR UPDATE SKIP LOCKED" : "";
         var sql = $$"""

@@ -36,8 +36,7 @@ internal sealed class DatabasePluginStateStore(IServiceScopeFactory scopes) : IP
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PlatformDbContext>();
-        var entity = db.Model.FindEntityType(typeof(PluginStateEntry))!;
-        var table = entity.GetSchema() is { } schema ? $"\"{schema}\".\"{entity.GetTableName()}\"" : $"\"{entity.GetTableName()}\"";
+        var table = db.QuotedTable<PluginStateEntry>();
         // The table name comes from the model, never from input; the values are parameters.
 #pragma warning disable EF1002
         var sql = $"INSERT INTO {table} (\"PluginId\", \"Key\", \"Value\") VALUES ({{0}}, {{1}}, {{2}}) ON CONFLICT (\"PluginId\", \"Key\") {onConflict}";

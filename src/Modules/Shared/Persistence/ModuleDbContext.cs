@@ -206,6 +206,17 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
             ? writer.RunAsync(this, work, cancellationToken)
             : work(cancellationToken);
 
+    /// <summary>
+    /// The quoted, schema-qualified name of <typeparamref name="TEntity"/>'s table (<c>"content"."Submissions"</c> on
+    /// PostgreSQL, <c>"Submissions"</c> on SQLite), for raw SQL. It comes from the model, never from input.
+    /// </summary>
+    public string QuotedTable<TEntity>() where TEntity : class
+    {
+        var entity = Model.FindEntityType(typeof(TEntity))
+            ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not an entity of {GetType().Name}.");
+        return entity.GetSchema() is { } schema ? $"\"{schema}\".\"{entity.GetTableName()}\"" : $"\"{entity.GetTableName()}\"";
+    }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         if (Database.IsSqlite())

@@ -65,8 +65,7 @@ internal sealed class StitchVisitsToLead(ContentDbContext db, TimeProvider clock
     /// </summary>
     private async Task<int> LinkAsync(List<(string SubmissionId, string LeadId)> links, CancellationToken cancellationToken)
     {
-        var entity = db.Model.FindEntityType(typeof(Submission))!;
-        var table = entity.GetSchema() is { } schema ? $"\"{schema}\".\"{entity.GetTableName()}\"" : $"\"{entity.GetTableName()}\"";
+        var table = db.QuotedTable<Submission>();
         var updated = 0;
         foreach (var chunk in links.Chunk(1_000))
         {

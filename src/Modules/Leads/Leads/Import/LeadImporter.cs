@@ -461,11 +461,6 @@ internal sealed class PendingLead(Lead lead, bool isNew)
 /// <summary>The statements of one batch, on the writer's connection and transaction (raw SQL: EF change tracking costs ~4× more per row).</summary>
 internal sealed class ImportWrites(LeadsDbContext db)
 {
-    private string Table<T>() =>
-        db.Model.FindEntityType(typeof(T))! is var entity && entity.GetSchema() is { } schema
-            ? $"\"{schema}\".\"{entity.GetTableName()}\""
-            : $"\"{db.Model.FindEntityType(typeof(T))!.GetTableName()}\"";
-
     /// <summary>A time as the provider stores it (SQLite: EF's sortable binary; PostgreSQL: timestamptz).</summary>
     /// <remarks>A batch's rows share one time: the last conversion is kept (one boxed value per batch, not three per row).</remarks>
     private object? Time(DateTimeOffset? at)
@@ -524,19 +519,19 @@ internal sealed class ImportWrites(LeadsDbContext db)
         string[] leadColumns = ["Id", "Email", "Phone", "PhoneAsTyped", "FirstName", "LastName", "Company", "CompanyKey", "JobTitle", "PostalCode",
             "Kind", "Status", "Score", "JourneyStage", "Channel", "CampaignId", "SearchText", "NameKey", "CreatedAt", "UpdatedAt"];
         using var insertLead = new BulkCommand(connection, transaction,
-            $"INSERT INTO {Table<Lead>()} ({Columns(leadColumns)}) VALUES ({Parameters(leadColumns)})", leadColumns);
+            $"INSERT INTO {db.QuotedTable<Lead>()} ({Columns(leadColumns)}) VALUES ({Parameters(leadColumns)})", leadColumns);
         string[] updateColumns = ["Email", "Phone", "PhoneAsTyped", "FirstName", "LastName", "Company", "CompanyKey", "JobTitle", "PostalCode", "Kind", "SearchText", "NameKey", "UpdatedAt"];
         using var updateLead = new BulkCommand(connection, transaction,
-            $"UPDATE {Table<Lead>()} SET {string.Join(", ", updateColumns.Select(c => $"\"{c}\" = @{c}"))} WHERE \"Id\" = @Id", [.. updateColumns, "Id"]);
+            $"UPDATE {db.QuotedTable<Lead>()} SET {string.Join(", ", updateColumns.Select(c => $"\"{c}\" = @{c}"))} WHERE \"Id\" = @Id", [.. updateColumns, "Id"]);
         string[] sourceColumns = ["LeadId", "Channel", "Detail", "Reference", "At", "MergeId"];
         using var insertSource = new BulkCommand(connection, transaction,
-            $"INSERT INTO {Table<LeadSourceEntry>()} ({Columns(sourceColumns)}) VALUES ({Parameters(sourceColumns)})", sourceColumns);
+            $"INSERT INTO {db.QuotedTable<LeadSourceEntry>()} ({Columns(sourceColumns)}) VALUES ({Parameters(sourceColumns)})", sourceColumns);
         string[] mergeColumns = ["Id", "LeadId", "MatchedOn", "FilledFields", "Captured", "Reference", "At"];
         using var insertMerge = new BulkCommand(connection, transaction,
-            $"INSERT INTO {Table<LeadMerge>()} ({Columns(mergeColumns)}) VALUES ({Parameters(mergeColumns)})", mergeColumns);
+            $"INSERT INTO {db.QuotedTable<LeadMerge>()} ({Columns(mergeColumns)}) VALUES ({Parameters(mergeColumns)})", mergeColumns);
         string[] errorColumns = ["ImportId", "Row", "Message"];
         using var insertError = new BulkCommand(connection, transaction,
-            $"INSERT INTO {Table<LeadImportError>()} ({Columns(errorColumns)}) VALUES ({Parameters(errorColumns)})", errorColumns);
+            $"INSERT INTO {db.QuotedTable<LeadImportError>()} ({Columns(errorColumns)}) VALUES ({Parameters(errorColumns)})", errorColumns);
 
         // In the order of the largest index keyed at random (SearchText, Id): consecutive inserts land on neighbouring leaves
         // of that B-tree instead of anywhere in it.

@@ -106,9 +106,7 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var until = now + (long)options.Lease.TotalMilliseconds;
-        var entity = db.Model.FindEntityType(typeof(ScheduledStep))!;
-        var schema = entity.GetSchema();
-        var table = schema is null ? $"\"{entity.GetTableName()}\"" : $"\"{schema}\".\"{entity.GetTableName()}\"";
+        var table = db.QuotedTable<ScheduledStep>();
         var skipLocked = db.Database.IsNpgsql() ? "FOR UPDATE SKIP LOCKED" : "";
         var sql = $$"""
             UPDATE {{table}} SET "LockedBy" = {0}, "LockedUntil" = {1}
