@@ -24,9 +24,8 @@ internal sealed class CaptureLeadFromForm(LeadsDbContext db, LeadCapture capture
         var fresh = await db.BeginConsumeBatchAsync(nameof(CaptureLeadFromForm), batch, cancellationToken);
         // Two submissions of one person in one batch are captured one after the other, as they would be one by one (the
         // second merges into the first); so are referrals. Everybody else together.
-        var together = new List<LeadCapture.Pending>();
-        var alone = new List<LeadCapture.Pending>();
-        var deliveries = new Dictionary<LeadCapture.Pending, Delivery<FormSubmitted>>(ReferenceEqualityComparer.Instance);
+        var together = new List<(LeadCapture.Pending Pending, Delivery<FormSubmitted> Delivery)>();
+        var alone = new List<(LeadCapture.Pending Pending, Delivery<FormSubmitted> Delivery)>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var delivery in fresh)
         {
@@ -41,20 +40,19 @@ internal sealed class CaptureLeadFromForm(LeadsDbContext db, LeadCapture capture
                 continue; // nobody can be reached: consumed (its inbox row is saved), as one by one
             }
             var pending = new LeadCapture.Pending(command, actions, who);
-            deliveries[pending] = delivery;
             var shared = false;
             foreach (var key in who.Keys()) shared |= !keys.Add(key);
-            (shared || command.Source.ReferredBy is not null ? alone : together).Add(pending);
+            (shared || command.Source.ReferredBy is not null ? alone : together).Add((pending, delivery));
         }
-        var results = await capture.CaptureManyAsync(together, cancellationToken);
+        var results = await capture.CaptureManyAsync([.. together.Select(t => t.Pending)], cancellationToken);
         for (var i = 0; i < together.Count; i++)
-            if (results[i] is { } result) Reply(deliveries[together[i]], result);
-        foreach (var pending in alone)
+            if (results[i] is { } result) Reply(together[i].Delivery, result);
+        foreach (var (pending, delivery) in alone)
         {
             db.ChangeTracker.Clear();
             try
             {
-                Reply(deliveries[pending], await capture.CaptureAsync(pending.Command, pending.Actions, cancellationToken));
+                Reply(delivery, await capture.CaptureAsync(pending.Command, pending.Actions, cancellationToken));
             }
             catch (ValidationFailedException)
             {
