@@ -41,7 +41,7 @@ internal static partial class Cli
         Directory.CreateDirectory(staging);
         var staged = Path.Combine(staging, Guid.CreateVersion7().ToString("N") + ".csv");
         File.Copy(file.FullName, staged);
-        var estimate = EstimateRows(staged);
+        var estimate = Tandem.Modules.Leads.Import.CsvFile.EstimateRows(staged);
 
         await using var scope = app.Services.CreateAsyncScope();
         var sender = scope.ServiceProvider.GetRequiredService<ISender>();
@@ -87,15 +87,5 @@ internal static partial class Cli
         var filled = (int)(fraction * Width);
         return string.Create(CultureInfo.InvariantCulture,
             $"[{new string('#', filled)}{new string('.', Width - filled)}] {fraction,4:P0} {state.Rows,12:N0} rows  {elapsed.TotalSeconds,6:F1} s ");
-    }
-
-    /// <summary>Rows from the file size and the line length of its first megabyte (for the bar only).</summary>
-    private static long EstimateRows(string path)
-    {
-        using var stream = File.OpenRead(path);
-        var buffer = new byte[1 << 20];
-        var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-        var lines = buffer.AsSpan(0, read).Count((byte)'\n');
-        return lines == 0 ? 1 : (long)(stream.Length / (read / (double)lines)) - 1;
     }
 }

@@ -11,6 +11,8 @@ namespace Tandem.Host.Tests;
 /// A lead import survives the death of its process (docs/leads.md, "Import"): the host is SIGKILLed while a 30,000-row
 /// file is half imported; the restarted host takes the import over once its lease has expired, resumes after the last
 /// committed batch and finishes with every row counted once, every person created once and one source entry per row.
+/// The import is large enough to defer the search indexes (docs/leads.md, "Import"): they are gone while it runs, still
+/// gone after the kill, and built again when the resumed import ends.
 /// </summary>
 public sealed class LeadImportRestartTests(ITestOutputHelper output)
 {
@@ -23,7 +25,10 @@ public sealed class LeadImportRestartTests(ITestOutputHelper output)
     {
         await using var store = await TestStore.CreateAsync(provider);
         // Batches of 5,000 (not the default): six commits in the file, so that the kill lands between two of them.
-        var host = await HostProcess.StartAsync(store, output, "--Tandem:Leads:Import:LeaseSeconds=5", "--Tandem:Leads:Import:BatchSize=5000");
+        // Deferring from 1,000 rows (not 100,000): this 30,000-row file drops the search indexes before its first batch.
+        var host = await HostProcess.StartAsync(store, output, "--Tandem:Leads:Import:LeaseSeconds=5", "--Tandem:Leads:Import:BatchSize=5000",
+            "--Tandem:Leads:Import:DeferSearchIndexesFromRows=1000");
+        Assert.Equal(SearchIndexNames.Length, await SearchIndexesAsync(store));
         try
         {
             // Every 50th row repeats the person of the row before it (email in capitals: merged); every 100th has no valid
@@ -52,6 +57,7 @@ public sealed class LeadImportRestartTests(ITestOutputHelper output)
             var rowsAtKill = atKill["rows"]!.GetValue<int>();
             output.WriteLine($"[{provider}] killed with {rowsAtKill:N0} of {Rows:N0} rows committed: {atKill.ToJsonString()}");
             Assert.True(atKill.Str("status") == "running" && rowsAtKill < Rows, $"the import was not half way when the host was killed: {atKill.ToJsonString()}");
+            Assert.Equal(0, await SearchIndexesAsync(store));
 
             host = await host.RestartAsync();
             var done = await Eventually.ValueAsync(() => TandemApi.GetJsonAsync(host.Http, $"/api/leads/imports/{id}"),
@@ -72,11 +78,53 @@ public sealed class LeadImportRestartTests(ITestOutputHelper output)
             Assert.Equal(created, await store.ScalarAsync("Leads", $"SELECT COUNT(*) FROM {leads}"));
             Assert.Equal(created + merged, await store.ScalarAsync("Leads", $"SELECT COUNT(*) FROM {sources} WHERE \"Detail\" = @d", ("d", $"import:{id}")));
             Assert.Equal(created + merged, await store.ScalarAsync("Leads", $"SELECT COUNT(DISTINCT \"Reference\") FROM {sources} WHERE \"Detail\" = @d", ("d", $"import:{id}")));
+            // The search indexes are back, and a search by name reads them again.
+            Assert.Equal(SearchIndexNames.Length, await SearchIndexesAsync(store));
+            var found = await TandemApi.GetJsonAsync(host.Http, "/api/leads?q=lefevre&pageSize=5");
+            Assert.Equal(5, found["items"]!.AsArray().Count);
             host.AssertNoErrorsLogged();
         }
         finally
         {
             await host.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// An import stopped for good with its search indexes dropped (here: dropped by hand, no import pending) does not
+    /// leave search without them: the import worker builds what is missing when a host starts with nothing to import.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_host_starting_with_no_import_pending_builds_the_search_indexes_an_import_left_dropped(Provider provider)
+    {
+        await using var store = await TestStore.CreateAsync(provider);
+        var host = await HostProcess.StartAsync(store, output);
+        try
+        {
+            await host.KillAsync();
+            var prefix = provider == Provider.Postgres ? "leads." : "";
+            foreach (var name in SearchIndexNames) await store.ScalarAsync("Leads", $"DROP INDEX {prefix}\"{name}\"");
+            Assert.Equal(0, await SearchIndexesAsync(store));
+
+            host = await host.RestartAsync();
+            await Eventually.ValueAsync(() => SearchIndexesAsync(store), n => n == SearchIndexNames.Length, TimeSpan.FromSeconds(60), n => $"{n} search indexes");
+            host.AssertNoErrorsLogged();
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    private static readonly string[] SearchIndexNames = ["IX_Leads_SearchText_Id", "IX_Leads_NameKey_Id", "IX_Leads_CompanyKey_Id", "IX_Leads_PostalCode"];
+
+    private static Task<long> SearchIndexesAsync(TestStore store)
+    {
+        var names = string.Join(", ", SearchIndexNames.Select(n => $"'{n}'"));
+        return store.ScalarAsync("Leads", store is SqliteStore
+            ? $"SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ({names})"
+            : $"SELECT COUNT(*) FROM pg_indexes WHERE schemaname = 'leads' AND indexname IN ({names})");
     }
 }

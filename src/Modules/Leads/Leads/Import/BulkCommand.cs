@@ -1,6 +1,9 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using SQLitePCL;
+using Tandem.Modules.Shared.Persistence;
 
 namespace Tandem.Modules.Leads.Import;
 
@@ -9,7 +12,9 @@ namespace Tandem.Modules.Leads.Import;
 /// is prepared once on the connection's own handle and each row is bound by position and stepped (SQLitePCL's
 /// <c>raw</c> API: no data reader, no parameter objects and no parameter lookup by name per row — that per-row ADO.NET
 /// work ran on the import's writer, its bottleneck; docs/performance.md, "Lead import"). Where the provider supports
-/// batching (PostgreSQL) a <see cref="DbBatch"/> is sent once per flush: one round trip for thousands of rows.
+/// batching (PostgreSQL) a <see cref="DbBatch"/> is sent once per flush: one round trip for thousands of rows; an insert
+/// made with <see cref="Insert{TEntity}"/> is sent to PostgreSQL as one binary <c>COPY</c> instead, which the server
+/// takes as a stream of rows rather than a statement to plan and run per row.
 /// </summary>
 internal sealed class BulkCommand : IDisposable
 {
@@ -35,6 +40,28 @@ internal sealed class BulkCommand : IDisposable
         for (var i = 0; i < names.Length; i++)
             _indexes[i] = raw.sqlite3_bind_parameter_index(statement, "@" + names[i]) is var index and > 0
                 ? index : throw new InvalidOperationException($"@{names[i]} is not a parameter of: {sql}");
+    }
+
+    /// <summary>PostgreSQL inserts: the <c>COPY … FROM STDIN (FORMAT BINARY)</c> statement and each column's type.</summary>
+    private string? _copy;
+    private string[] _types = [];
+
+    /// <summary>An insert of <paramref name="columns"/> (named as the entity's columns) into <typeparamref name="TEntity"/>'s table.</summary>
+    public static BulkCommand Insert<TEntity>(ModuleDbContext db, DbTransaction? transaction, string[] columns) where TEntity : class
+    {
+        var table = db.QuotedTable<TEntity>();
+        var list = string.Join(", ", columns.Select(c => $"\"{c}\""));
+        var connection = db.Database.GetDbConnection();
+        var command = new BulkCommand(connection, transaction, $"INSERT INTO {table} ({list}) VALUES ({string.Join(", ", columns.Select(c => "@" + c))})", columns);
+        if (connection is NpgsqlConnection)
+        {
+            var entity = db.Model.FindEntityType(typeof(TEntity))!;
+            var properties = entity.GetProperties().ToDictionary(p => p.GetColumnName(), StringComparer.Ordinal);
+            command._copy = $"COPY {table} ({list}) FROM STDIN (FORMAT BINARY)";
+            // "character varying(254)" → "character varying": the binary format does not carry the length.
+            command._types = [.. columns.Select(c => properties[c].GetColumnType() is var t && t.IndexOf('(') is var i and > 0 ? t[..i] : t)];
+        }
+        return command;
     }
 
     public int Executed { get; private set; }
@@ -93,6 +120,7 @@ internal sealed class BulkCommand : IDisposable
     public async Task<int> FlushAsync(CancellationToken ct)
     {
         if (_pending.Count == 0) return 0;
+        if (_copy is not null) return await CopyAsync(ct);
         await using var batch = _connection.CreateBatch();
         batch.Transaction = _transaction;
         foreach (var values in _pending)
@@ -111,6 +139,38 @@ internal sealed class BulkCommand : IDisposable
         Executed += _pending.Count;
         _pending.Clear();
         return await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task<int> CopyAsync(CancellationToken ct)
+    {
+        // In the connection's transaction: the rows commit, or roll back, with the rest of the batch.
+        await using (var copy = await ((NpgsqlConnection)_connection).BeginBinaryImportAsync(_copy!, ct))
+        {
+            foreach (var values in _pending)
+            {
+                await copy.StartRowAsync(ct);
+                for (var i = 0; i < values.Length; i++)
+                {
+                    var type = _types[i];
+                    await (values[i] switch
+                    {
+                        null or DBNull => copy.WriteNullAsync(ct),
+                        string text => copy.WriteAsync(text, type, ct),
+                        int n => copy.WriteAsync(n, type, ct),
+                        long n => copy.WriteAsync(n, type, ct),
+                        bool b => copy.WriteAsync(b, type, ct),
+                        double d => copy.WriteAsync(d, type, ct),
+                        DateTimeOffset at => copy.WriteAsync(at, type, ct),
+                        var other => throw new NotSupportedException($"@{_names[i]}: a {other.GetType().Name} is not written by the import's COPY."),
+                    });
+                }
+            }
+            await copy.CompleteAsync(ct);
+        }
+        var rows = _pending.Count;
+        Executed += rows;
+        _pending.Clear();
+        return rows;
     }
 
     public void Dispose() => _statement?.Dispose();

@@ -80,6 +80,19 @@ internal static class CsvFile
     }
 
     /// <summary>A streaming reader over the file (quoted fields may span lines); the caller disposes it.</summary>
+    /// <summary>
+    /// Data rows, estimated from the file's size and the line length of its first megabyte (the CLI's progress bar, and
+    /// whether an import defers the search indexes): a multi-line field counts twice, which is close enough for both.
+    /// </summary>
+    public static long EstimateRows(string path)
+    {
+        using var stream = File.OpenRead(path);
+        var buffer = new byte[1 << 20];
+        var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        var lines = buffer.AsSpan(0, read).Count((byte)'\n');
+        return lines == 0 ? (read == 0 ? 0 : 1) : Math.Max(0, (long)(stream.Length / (read / (double)lines)) - 1);
+    }
+
     public static CsvDataReader Open(string path, CsvLayout layout)
     {
         var reader = new StreamReader(path, layout.Encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);

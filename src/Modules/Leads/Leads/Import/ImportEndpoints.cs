@@ -154,11 +154,14 @@ internal sealed class LeadImportWorker(IServiceScopeFactory scopes, IModuleState
         // An import left running by a stopped host resumes a few seconds after start (IBackgroundStart); a new one opens it at once.
         try { await start.WaitAsync(stoppingToken); }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
+        var check = true; // at start, and after an import ran
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                while (await RunNextAsync(stoppingToken)) { }
+                while (await RunNextAsync(stoppingToken)) check = true;
+                if (check) await BuildSearchIndexesWhenIdleAsync(stoppingToken);
+                check = false;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -171,6 +174,23 @@ internal sealed class LeadImportWorker(IServiceScopeFactory scopes, IModuleState
             try { await signal.WaitAsync(Poll, stoppingToken); }
             catch (OperationCanceledException) { return; }
         }
+    }
+
+    /// <summary>
+    /// Builds the search indexes a large import dropped (<see cref="SearchIndexes"/>) when no import is queued or running
+    /// any more: an import stopped for good (its host killed, then the module switched off, or the import failing on every
+    /// try) must not leave search without its indexes. Instant when they exist.
+    /// </summary>
+    private async Task BuildSearchIndexesWhenIdleAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<LeadsDbContext>();
+        if (await db.Imports.AnyAsync(i => i.Status == ImportStatus.Queued || i.Status == ImportStatus.Running, ct)) return;
+        var indexes = new SearchIndexes(db);
+        var missing = indexes.Names.Count - await indexes.CountExistingAsync(ct);
+        if (missing == 0) return;
+        await db.WriteAsync(async c => { await indexes.EnsureAsync(c); return 0; }, ct);
+        logger.LogInformation("{Count} search indexes of Leads that an interrupted import had dropped were built again", missing);
     }
 
     private async Task<bool> RunNextAsync(CancellationToken ct)

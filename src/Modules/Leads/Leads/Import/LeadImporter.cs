@@ -44,6 +44,14 @@ internal sealed class ImportWorkerIdentity(IConfiguration configuration)
     public int SqliteCacheMegabytes { get; } = configuration.GetValue("Tandem:Leads:Import:SqliteCacheMegabytes", LeadImporter.DefaultSqliteCacheMegabytes) is var m && m is >= 0 and <= 4096
         ? m : throw new InvalidOperationException($"Tandem:Leads:Import:SqliteCacheMegabytes is {m}; use 0 to 4096 (default {LeadImporter.DefaultSqliteCacheMegabytes}).");
 
+    /// <summary>
+    /// An import of about this many rows or more, into a table holding no more leads than that, drops the search indexes
+    /// before its first batch and builds them at its end (<c>Tandem:Leads:Import:DeferSearchIndexesFromRows</c>, default
+    /// 100,000; 0 never defers; <see cref="SearchIndexes"/>).
+    /// </summary>
+    public int DeferSearchIndexesFromRows { get; } = configuration.GetValue("Tandem:Leads:Import:DeferSearchIndexesFromRows", LeadImporter.DefaultDeferSearchIndexesFromRows) is var d && d >= 0
+        ? d : throw new InvalidOperationException($"Tandem:Leads:Import:DeferSearchIndexesFromRows is {d}; use 0 (never) or a number of rows (default {LeadImporter.DefaultDeferSearchIndexesFromRows}).");
+
     /// <summary>SQLite only: WAL pages between automatic checkpoints while an import runs (<c>Tandem:Leads:Import:SqliteWalAutocheckpoint</c>; 0 leaves the connection's).</summary>
     public int SqliteWalAutocheckpoint { get; } = configuration.GetValue("Tandem:Leads:Import:SqliteWalAutocheckpoint", LeadImporter.DefaultSqliteWalAutocheckpoint) is var w && w is >= 0 and <= 1_000_000
         ? w : throw new InvalidOperationException($"Tandem:Leads:Import:SqliteWalAutocheckpoint is {w}; use 0 to 1000000 pages (default {LeadImporter.DefaultSqliteWalAutocheckpoint}).");
@@ -87,6 +95,7 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
     public const int DefaultBatchSize = 20_000;
     public const int DefaultSqliteCacheMegabytes = 512;
     public const int DefaultSqliteWalAutocheckpoint = 0;
+    public const int DefaultDeferSearchIndexesFromRows = 100_000;
     public const int MaxStoredErrors = 10_000;
 
     /// <summary>Takes the import's lease; false when another worker holds it or it is finished.</summary>
@@ -165,6 +174,8 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
             }
         }, ct);
         var writes = new ImportWrites(db);
+        var indexes = new SearchIndexes(db);
+        await DeferSearchIndexesAsync(job, indexes, ct);
         // Batch N is resolved (lookups, merge decisions) on a context of its own while batch N-1 is being written: the
         // writer is the import's bottleneck, and resolving took a third of its time when the two ran one after the other.
         // Batch N's lookups see what was committed up to N-2; what N-1 did comes from N-1's own dictionaries (Carry).
@@ -185,6 +196,9 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
             }
             if (writing is not null) await writing;
             await reading;
+            // Before the writer's cache is put back: the sort reads the whole table. Also when this run did not defer them
+            // (an earlier run of the same import that was stopped may have): instant for the indexes that exist.
+            await BuildSearchIndexesAsync(id, writes, indexes, ct);
         }
         finally
         {
@@ -197,6 +211,36 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
         logger.LogInformation("Import {ImportId} finished: {Rows} rows, {Created} created, {Merged} merged, {Rejected} rejected; this run's batches: {ResolveSeconds:F1} s resolving, {WriteSeconds:F1} s writing",
             id, progress.Rows, progress.Created, progress.Merged, progress.Rejected, progress.Resolving.TotalSeconds, progress.Writing.TotalSeconds);
         TryDelete(job.StagedFile);
+    }
+
+    /// <summary>
+    /// Drops the search indexes when this import is large against what the table holds (<see cref="SearchIndexes"/>): its
+    /// rows estimated from the file's size and first lines, against the leads stored.
+    /// </summary>
+    private async Task DeferSearchIndexesAsync(LeadImport job, SearchIndexes indexes, CancellationToken ct)
+    {
+        if (worker.DeferSearchIndexesFromRows == 0) return;
+        var rows = CsvFile.EstimateRows(job.StagedFile) - job.CommittedRow;
+        if (rows < worker.DeferSearchIndexesFromRows) return;
+        var stored = await db.Leads.LongCountAsync(ct);
+        if (rows < stored) return;
+        await db.WriteAsync(async c => { await indexes.DropAsync(c); return 0; }, ct);
+        logger.LogInformation("Import {ImportId}: about {Rows} rows into {Stored} leads; the search indexes are built at its end (search and duplicate proposals scan the table until then)",
+            job.Id, rows, stored);
+    }
+
+    private async Task BuildSearchIndexesAsync(string id, ImportWrites writes, SearchIndexes indexes, CancellationToken ct)
+    {
+        var missing = indexes.Names.Count - await indexes.CountExistingAsync(ct);
+        if (missing == 0) return;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await db.WriteAsync(async c =>
+        {
+            await writes.TuneWriterAsync(worker.SqliteCacheMegabytes, 0, c);
+            await indexes.EnsureAsync(c);
+            return 0;
+        }, ct);
+        logger.LogInformation("Import {ImportId}: {Count} search indexes built in {Seconds:F1} s", id, missing, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     private async Task<string?> ReadAsync(LeadImport job, CsvLayout layout, int committedRow, ChannelWriter<List<ImportRow>> output, CancellationToken ct)
@@ -518,20 +562,16 @@ internal sealed class ImportWrites(LeadsDbContext db)
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         string[] leadColumns = ["Id", "Email", "Phone", "PhoneAsTyped", "FirstName", "LastName", "Company", "CompanyKey", "JobTitle", "PostalCode",
             "Kind", "Status", "Score", "JourneyStage", "Channel", "CampaignId", "SearchText", "NameKey", "CreatedAt", "UpdatedAt"];
-        using var insertLead = new BulkCommand(connection, transaction,
-            $"INSERT INTO {db.QuotedTable<Lead>()} ({Columns(leadColumns)}) VALUES ({Parameters(leadColumns)})", leadColumns);
+        using var insertLead = BulkCommand.Insert<Lead>(db, transaction, leadColumns);
         string[] updateColumns = ["Email", "Phone", "PhoneAsTyped", "FirstName", "LastName", "Company", "CompanyKey", "JobTitle", "PostalCode", "Kind", "SearchText", "NameKey", "UpdatedAt"];
         using var updateLead = new BulkCommand(connection, transaction,
             $"UPDATE {db.QuotedTable<Lead>()} SET {string.Join(", ", updateColumns.Select(c => $"\"{c}\" = @{c}"))} WHERE \"Id\" = @Id", [.. updateColumns, "Id"]);
         string[] sourceColumns = ["LeadId", "Channel", "Detail", "Reference", "At", "MergeId"];
-        using var insertSource = new BulkCommand(connection, transaction,
-            $"INSERT INTO {db.QuotedTable<LeadSourceEntry>()} ({Columns(sourceColumns)}) VALUES ({Parameters(sourceColumns)})", sourceColumns);
+        using var insertSource = BulkCommand.Insert<LeadSourceEntry>(db, transaction, sourceColumns);
         string[] mergeColumns = ["Id", "LeadId", "MatchedOn", "FilledFields", "Captured", "Reference", "At"];
-        using var insertMerge = new BulkCommand(connection, transaction,
-            $"INSERT INTO {db.QuotedTable<LeadMerge>()} ({Columns(mergeColumns)}) VALUES ({Parameters(mergeColumns)})", mergeColumns);
+        using var insertMerge = BulkCommand.Insert<LeadMerge>(db, transaction, mergeColumns);
         string[] errorColumns = ["ImportId", "Row", "Message"];
-        using var insertError = new BulkCommand(connection, transaction,
-            $"INSERT INTO {db.QuotedTable<LeadImportError>()} ({Columns(errorColumns)}) VALUES ({Parameters(errorColumns)})", errorColumns);
+        using var insertError = BulkCommand.Insert<LeadImportError>(db, transaction, errorColumns);
 
         // In the order of the largest index keyed at random (SearchText, Id): consecutive inserts land on neighbouring leaves
         // of that B-tree instead of anywhere in it.
@@ -557,8 +597,4 @@ internal sealed class ImportWrites(LeadsDbContext db)
         await insertMerge.FlushAsync(ct);
         await insertError.FlushAsync(ct);
     }
-
-    private static string Columns(string[] names) => string.Join(", ", names.Select(n => $"\"{n}\""));
-
-    private static string Parameters(string[] names) => string.Join(", ", names.Select(n => "@" + n));
 }
