@@ -66,6 +66,9 @@ internal sealed class BulkCommand : IDisposable
 
     public int Executed { get; private set; }
 
+    /// <summary>The rows whose statement changed nothing (an update whose guard no longer held), in the order run.</summary>
+    public List<object?[]> Unchanged { get; } = [];
+
     /// <summary>Runs the statement for one row (SQLite, synchronously: the engine is in process) or queues it for <see cref="FlushAsync"/>.</summary>
     public ValueTask<int> RunAsync(object?[] values, CancellationToken ct)
     {
@@ -76,7 +79,9 @@ internal sealed class BulkCommand : IDisposable
         }
         ct.ThrowIfCancellationRequested();
         Executed++;
-        return ValueTask.FromResult(Step(values));
+        var changed = Step(values);
+        if (changed == 0) Unchanged.Add(values);
+        return ValueTask.FromResult(changed);
     }
 
     private int Step(object?[] values)
@@ -137,8 +142,11 @@ internal sealed class BulkCommand : IDisposable
             batch.BatchCommands.Add(command);
         }
         Executed += _pending.Count;
+        var changed = await batch.ExecuteNonQueryAsync(ct);
+        for (var i = 0; i < _pending.Count; i++)
+            if (batch.BatchCommands[i].RecordsAffected == 0) Unchanged.Add(_pending[i]);
         _pending.Clear();
-        return await batch.ExecuteNonQueryAsync(ct);
+        return changed;
     }
 
     private async Task<int> CopyAsync(CancellationToken ct)

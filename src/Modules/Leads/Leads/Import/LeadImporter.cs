@@ -208,8 +208,8 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
             await RestoreWriterAsync(writes);
         }
         await FinishAsync(id, failure is null ? ImportStatus.Completed : ImportStatus.Failed, failure, ct);
-        logger.LogInformation("Import {ImportId} finished: {Rows} rows, {Created} created, {Merged} merged, {Rejected} rejected; this run's batches: {ResolveSeconds:F1} s resolving, {WriteSeconds:F1} s writing",
-            id, progress.Rows, progress.Created, progress.Merged, progress.Rejected, progress.Resolving.TotalSeconds, progress.Writing.TotalSeconds);
+        logger.LogInformation("Import {ImportId} finished: {Rows} rows, {Created} created, {Merged} merged, {Rejected} rejected; this run's batches: {ResolveSeconds:F1} s resolving, {WriteSeconds:F1} s writing; {Reapplied} leads changed meanwhile merged again",
+            id, progress.Rows, progress.Created, progress.Merged, progress.Rejected, progress.Resolving.TotalSeconds, progress.Writing.TotalSeconds, writes.Reapplied);
         TryDelete(job.StagedFile);
     }
 
@@ -409,14 +409,20 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
             else
             {
                 mergeId = Ids.New();
-                var filled = LeadCapture.Fill(target.Lead, contact with { Phone = phoneTaken ? null : contact.Phone });
+                // What the lead was before this batch filled it: the writer updates it only if it is still so (a rep's
+                // edit in between is never overwritten; ImportWrites).
+                if (!target.IsNew) target.Seen ??= target.Lead.Copy();
+                var applied = contact with { Phone = phoneTaken ? null : contact.Phone };
+                var filled = LeadCapture.Fill(target.Lead, applied);
                 if (filled.Count > 0) target.Keys = null; // the keys follow the filled names (computed again by the writer)
                 if (filled.Count > 0 && !target.Dirty && !target.IsNew) { target.Dirty = true; touched.Add(target); }
-                merges.Add(new LeadMerge
+                var merge = new LeadMerge
                 {
                     Id = mergeId, LeadId = target.Lead.Id, MatchedOn = string.Join(',', matchedOn), FilledFields = filled.Count == 0 ? null : string.Join(',', filled),
                     Captured = JsonSerializer.Serialize(contact, MqlDefinitions.Json), Reference = reference, At = now,
-                });
+                };
+                merges.Add(merge);
+                (target.Applied ??= []).Add((merge, applied));
                 merged++;
             }
             if (target.Lead.Email is { } le) byEmail[le] = target;
@@ -500,6 +506,10 @@ internal sealed class PendingLead(Lead lead, bool isNew)
     public bool Dirty { get; set; }
     /// <summary>The lead's derived keys when the reader computed them and nothing changed them since; null: the writer computes them.</summary>
     public LeadKeys? Keys { get; set; }
+    /// <summary>An existing lead as it was before this batch's first merge into it (the writer's guard).</summary>
+    public Lead? Seen { get; set; }
+    /// <summary>This batch's merges into the lead, in row order, with what each merged (to apply again to the lead as it is now).</summary>
+    public List<(LeadMerge Merge, CapturedContact Contact)>? Applied { get; set; }
 }
 
 /// <summary>The statements of one batch, on the writer's connection and transaction (raw SQL: EF change tracking costs ~4× more per row).</summary>
@@ -556,6 +566,32 @@ internal sealed class ImportWrites(LeadsDbContext db)
         return await command.ExecuteScalarAsync(ct) is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 
+    /// <summary>Conflicting updates met by this import (a rep's edit, or a capture, between a batch's lookup and its write).</summary>
+    public int Reapplied { get; private set; }
+
+    /// <summary>
+    /// A lead changed after the resolver read it: the batch's merges into it are applied again, in row order and by the same
+    /// fill-only rule, to the lead as it is now (read in the writer's transaction, so nothing changes it meanwhile), and each
+    /// merge's record names what it filled on that lead — an undo then clears only what the import wrote.
+    /// </summary>
+    private async Task ReapplyAsync(PendingLead pending, CancellationToken ct)
+    {
+        var id = pending.Lead.Id;
+        var lead = await db.Leads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, ct);
+        if (lead is null) return; // erased meanwhile: the batch's source rows for it fail the foreign key, and the retried batch refuses the rows
+        foreach (var (merge, contact) in pending.Applied ?? [])
+            merge.FilledFields = LeadCapture.Fill(lead, contact) is { Count: > 0 } filled ? string.Join(',', filled) : null;
+        var (search, nameKey, companyKey) = LeadKeys.Of(lead);
+        var updatedAt = pending.Lead.UpdatedAt;
+        await db.Leads.Where(l => l.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(l => l.Email, lead.Email).SetProperty(l => l.Phone, lead.Phone).SetProperty(l => l.PhoneAsTyped, lead.PhoneAsTyped)
+            .SetProperty(l => l.FirstName, lead.FirstName).SetProperty(l => l.LastName, lead.LastName).SetProperty(l => l.Company, lead.Company)
+            .SetProperty(l => l.CompanyKey, companyKey).SetProperty(l => l.JobTitle, lead.JobTitle).SetProperty(l => l.PostalCode, lead.PostalCode)
+            .SetProperty(l => l.Kind, lead.Kind).SetProperty(l => l.SearchText, search).SetProperty(l => l.NameKey, nameKey)
+            .SetProperty(l => l.UpdatedAt, updatedAt), ct);
+        Reapplied++;
+    }
+
     public async Task RunAsync(List<PendingLead> touched, List<LeadSourceEntry> sources, List<LeadMerge> merges, List<ImportRowError> errors, string importId, CancellationToken ct)
     {
         var connection = db.Database.GetDbConnection();
@@ -564,8 +600,15 @@ internal sealed class ImportWrites(LeadsDbContext db)
             "Kind", "Status", "Score", "JourneyStage", "Channel", "CampaignId", "SearchText", "NameKey", "CreatedAt", "UpdatedAt"];
         using var insertLead = BulkCommand.Insert<Lead>(db, transaction, leadColumns);
         string[] updateColumns = ["Email", "Phone", "PhoneAsTyped", "FirstName", "LastName", "Company", "CompanyKey", "JobTitle", "PostalCode", "Kind", "SearchText", "NameKey", "UpdatedAt"];
+        // Fill-only against the lead as it is, not as it was read: the update applies only where the fields a merge may fill,
+        // and the rep's edit marks, are still what the resolver saw (batch N is resolved while N-1 is written, and a rep
+        // may edit the lead meanwhile). A lead changed since is merged again by ReapplyAsync below.
+        string[] guardColumns = ["Email", "Phone", "PhoneAsTyped", "FirstName", "LastName", "Company", "JobTitle", "PostalCode", "Kind", "EditedFields"];
+        var same = db.Database.IsSqlite() ? "IS" : "IS NOT DISTINCT FROM";
         using var updateLead = new BulkCommand(connection, transaction,
-            $"UPDATE {db.QuotedTable<Lead>()} SET {string.Join(", ", updateColumns.Select(c => $"\"{c}\" = @{c}"))} WHERE \"Id\" = @Id", [.. updateColumns, "Id"]);
+            $"UPDATE {db.QuotedTable<Lead>()} SET {string.Join(", ", updateColumns.Select(c => $"\"{c}\" = @{c}"))} WHERE \"Id\" = @Id" +
+            string.Concat(guardColumns.Select(c => $" AND \"{c}\" {same} @Seen{c}")),
+            [.. updateColumns, "Id", .. guardColumns.Select(c => "Seen" + c)]);
         string[] sourceColumns = ["LeadId", "Channel", "Detail", "Reference", "At", "MergeId"];
         using var insertSource = BulkCommand.Insert<LeadSourceEntry>(db, transaction, sourceColumns);
         string[] mergeColumns = ["Id", "LeadId", "MatchedOn", "FilledFields", "Captured", "Reference", "At"];
@@ -585,11 +628,20 @@ internal sealed class ImportWrites(LeadsDbContext db)
                 await insertLead.RunAsync([l.Id, l.Email, l.Phone, l.PhoneAsTyped, l.FirstName, l.LastName, l.Company, companyKey, l.JobTitle, l.PostalCode,
                     l.Kind, l.Status, l.Score, l.JourneyStage, l.Channel, l.CampaignId, search, nameKey, Time(l.CreatedAt), Time(l.UpdatedAt)], ct);
             else
+            {
+                var seen = pending.Seen ?? l;
                 await updateLead.RunAsync([l.Email, l.Phone, l.PhoneAsTyped, l.FirstName, l.LastName, l.Company, companyKey, l.JobTitle, l.PostalCode,
-                    l.Kind, search, nameKey, Time(l.UpdatedAt), l.Id], ct);
+                    l.Kind, search, nameKey, Time(l.UpdatedAt), l.Id,
+                    seen.Email, seen.Phone, seen.PhoneAsTyped, seen.FirstName, seen.LastName, seen.Company, seen.JobTitle, seen.PostalCode, seen.Kind, seen.EditedFields], ct);
+            }
         }
         await insertLead.FlushAsync(ct);
         await updateLead.FlushAsync(ct);
+        if (updateLead.Unchanged.Count > 0)
+        {
+            var byId = touched.Where(p => !p.IsNew).ToDictionary(p => p.Lead.Id, StringComparer.Ordinal);
+            foreach (var values in updateLead.Unchanged) await ReapplyAsync(byId[(string)values[updateColumns.Length]!], ct);
+        }
         foreach (var s in sources) await insertSource.RunAsync([s.LeadId, s.Channel, s.Detail, s.Reference, Time(s.At), s.MergeId], ct);
         foreach (var m in merges) await insertMerge.RunAsync([m.Id, m.LeadId, m.MatchedOn, m.FilledFields, m.Captured, m.Reference, Time(m.At)], ct);
         foreach (var e in errors) await insertError.RunAsync([importId, e.Row, e.Message], ct);
