@@ -41,11 +41,11 @@ internal static partial class Cli
         Directory.CreateDirectory(staging);
         var staged = Path.Combine(staging, Guid.CreateVersion7().ToString("N") + ".csv");
         File.Copy(file.FullName, staged);
-        var estimate = Tandem.Modules.Leads.Import.CsvFile.EstimateRows(staged);
 
         await using var scope = app.Services.CreateAsyncScope();
         var sender = scope.ServiceProvider.GetRequiredService<ISender>();
         var started = await sender.Send(new StartLeadImport(staged, file.Name, source, kind), ct);
+        var estimate = started.EstimatedRows;
         Console.WriteLine($"Import {started.Id}: {file.Name} ({file.Length / 1024.0 / 1024.0:F1} MB, about {estimate:N0} rows)");
 
         var running = Task.Run(async () =>

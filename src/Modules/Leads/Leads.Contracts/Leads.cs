@@ -343,7 +343,9 @@ public sealed record SourceNumbers(string Channel, string? CampaignId, int Leads
 public sealed record StartLeadImport(string StagedFile, string? FileName, string? Source, string? Kind, ApiCaller? Caller = null) : ICommand<LeadImportStarted>;
 
 /// <summary>The queued import.</summary>
-public sealed record LeadImportStarted(string Id);
+/// <param name="Id">The import.</param>
+/// <param name="EstimatedRows">Data rows, estimated from the staged file's size and the length of its first lines (for a progress bar).</param>
+public sealed record LeadImportStarted(string Id, long EstimatedRows = 0);
 
 /// <summary>Run a queued (or interrupted) import to its end in this process, now; false when another worker holds it.</summary>
 public sealed record RunLeadImport(string Id) : ICommand<bool>;

@@ -107,10 +107,14 @@ internal sealed class StartLeadImportHandler(LeadsDbContext db, ImportSignal sig
             Source = command.Source ?? "import", Kind = LeadKinds.Normalize(command.Kind), CreatedBy = Callers.Describe(command.Caller),
             CreatedAt = clock.GetUtcNow(),
         };
+        // Before the worker is woken: a running import deletes its staged file when it ends.
+        long estimate;
+        try { estimate = CsvFile.EstimateRows(import.StagedFile); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { estimate = 0; } // the import itself reports the file
         db.Imports.Add(import);
         await db.SaveChangesAsync(cancellationToken);
         signal.Notify();
-        return new LeadImportStarted(import.Id);
+        return new LeadImportStarted(import.Id, estimate);
     }
 }
 
