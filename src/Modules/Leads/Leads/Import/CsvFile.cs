@@ -79,7 +79,6 @@ internal static class CsvFile
         return semicolons > commas ? ';' : ',';
     }
 
-    /// <summary>A streaming reader over the file (quoted fields may span lines); the caller disposes it.</summary>
     /// <summary>
     /// Data rows, estimated from the file's size and the line length of its first megabyte (the CLI's progress bar, and
     /// whether an import defers the search indexes): a multi-line field counts twice, which is close enough for both.
@@ -93,6 +92,7 @@ internal static class CsvFile
         return lines == 0 ? (read == 0 ? 0 : 1) : Math.Max(0, (long)(stream.Length / (read / (double)lines)) - 1);
     }
 
+    /// <summary>A streaming reader over the file (quoted fields may span lines); the caller disposes it.</summary>
     public static CsvDataReader Open(string path, CsvLayout layout)
     {
         var reader = new StreamReader(path, layout.Encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);

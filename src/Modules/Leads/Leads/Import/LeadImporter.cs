@@ -578,7 +578,7 @@ internal sealed class ImportWrites(LeadsDbContext db)
     {
         var id = pending.Lead.Id;
         var lead = await db.Leads.AsNoTracking().SingleOrDefaultAsync(l => l.Id == id, ct);
-        if (lead is null) return; // erased meanwhile: the batch's source rows for it fail the foreign key, and the retried batch refuses the rows
+        if (lead is null) return; // erased meanwhile (a privacy request): its source rows then fail their foreign key, and the retried batch refuses its rows
         foreach (var (merge, contact) in pending.Applied ?? [])
             merge.FilledFields = LeadCapture.Fill(lead, contact) is { Count: > 0 } filled ? string.Join(',', filled) : null;
         var (search, nameKey, companyKey) = LeadKeys.Of(lead);
