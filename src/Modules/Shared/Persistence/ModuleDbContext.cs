@@ -214,8 +214,11 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
     {
         var entity = Model.FindEntityType(typeof(TEntity))
             ?? throw new InvalidOperationException($"{typeof(TEntity).Name} is not an entity of {GetType().Name}.");
-        return entity.GetSchema() is { } schema ? $"\"{schema}\".\"{entity.GetTableName()}\"" : $"\"{entity.GetTableName()}\"";
+        return Quoted(entity.GetSchema(), entity.GetTableName()!);
     }
+
+    /// <summary>A quoted name, qualified by its schema when it has one (a table, or an index on PostgreSQL), for raw SQL.</summary>
+    public static string Quoted(string? schema, string name) => schema is null ? $"\"{name}\"" : $"\"{schema}\".\"{name}\"";
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

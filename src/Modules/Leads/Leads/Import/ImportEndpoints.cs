@@ -190,11 +190,9 @@ internal sealed class LeadImportWorker(IServiceScopeFactory scopes, IModuleState
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<LeadsDbContext>();
         if (await db.Imports.AnyAsync(i => i.Status == ImportStatus.Queued || i.Status == ImportStatus.Running, ct)) return;
-        var indexes = new SearchIndexes(db);
-        var missing = indexes.Names.Count - await indexes.CountExistingAsync(ct);
-        if (missing == 0) return;
-        await db.WriteAsync(async c => { await indexes.EnsureAsync(c); return 0; }, ct);
-        logger.LogInformation("{Count} search indexes of Leads that an interrupted import had dropped were built again", missing);
+        var missing = await new SearchIndexes(db).BuildMissingAsync(null, ct);
+        if (missing > 0)
+            logger.LogInformation("{Count} search indexes of Leads that an interrupted import had dropped were built again", missing);
     }
 
     private async Task<bool> RunNextAsync(CancellationToken ct)

@@ -231,16 +231,10 @@ internal sealed class LeadImporter(LeadsDbContext db, ContactNormalizer normaliz
 
     private async Task BuildSearchIndexesAsync(string id, ImportWrites writes, SearchIndexes indexes, CancellationToken ct)
     {
-        var missing = indexes.Names.Count - await indexes.CountExistingAsync(ct);
-        if (missing == 0) return;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await db.WriteAsync(async c =>
-        {
-            await writes.TuneWriterAsync(worker.SqliteCacheMegabytes, 0, c);
-            await indexes.EnsureAsync(c);
-            return 0;
-        }, ct);
-        logger.LogInformation("Import {ImportId}: {Count} search indexes built in {Seconds:F1} s", id, missing, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        var missing = await indexes.BuildMissingAsync(c => writes.TuneWriterAsync(worker.SqliteCacheMegabytes, 0, c), ct);
+        if (missing > 0)
+            logger.LogInformation("Import {ImportId}: {Count} search indexes built in {Seconds:F1} s", id, missing, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     private async Task<string?> ReadAsync(LeadImport job, CsvLayout layout, int committedRow, ChannelWriter<List<ImportRow>> output, CancellationToken ct)
@@ -640,7 +634,8 @@ internal sealed class ImportWrites(LeadsDbContext db)
         if (updateLead.Unchanged.Count > 0)
         {
             var byId = touched.Where(p => !p.IsNew).ToDictionary(p => p.Lead.Id, StringComparer.Ordinal);
-            foreach (var values in updateLead.Unchanged) await ReapplyAsync(byId[(string)values[updateColumns.Length]!], ct);
+            var id = updateColumns.Length; // @Id follows the SET values
+            foreach (var values in updateLead.Unchanged) await ReapplyAsync(byId[(string)values[id]!], ct);
         }
         foreach (var s in sources) await insertSource.RunAsync([s.LeadId, s.Channel, s.Detail, s.Reference, Time(s.At), s.MergeId], ct);
         foreach (var m in merges) await insertMerge.RunAsync([m.Id, m.LeadId, m.MatchedOn, m.FilledFields, m.Captured, m.Reference, Time(m.At)], ct);

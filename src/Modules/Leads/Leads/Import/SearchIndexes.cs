@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Tandem.Modules.Leads.Data;
+using Tandem.Modules.Shared.Persistence;
 
 namespace Tandem.Modules.Leads.Import;
 
@@ -45,14 +46,30 @@ internal sealed class SearchIndexes(LeadsDbContext db)
         var schema = db.Model.FindEntityType(typeof(Lead))!.GetSchema();
         foreach (var index in Indexes())
         {
-            var name = schema is null ? $"\"{index.GetDatabaseName()}\"" : $"\"{schema}\".\"{index.GetDatabaseName()}\"";
-            var sql = $"DROP INDEX IF EXISTS {name}";
+            var sql = $"DROP INDEX IF EXISTS {ModuleDbContext.Quoted(schema, index.GetDatabaseName()!)}";
             await db.Database.ExecuteSqlRawAsync(sql, ct);
         }
     }
 
+    /// <summary>
+    /// Builds the deferrable indexes that are missing, in one module write (after <paramref name="prepare"/>, run in the same
+    /// write: the import gives the writer's connection its page cache for the sort); returns how many were built.
+    /// </summary>
+    public async Task<int> BuildMissingAsync(Func<CancellationToken, Task>? prepare, CancellationToken ct)
+    {
+        var missing = Names.Count - await CountExistingAsync(ct);
+        if (missing == 0) return 0;
+        await db.WriteAsync(async c =>
+        {
+            if (prepare is not null) await prepare(c);
+            await EnsureAsync(c);
+            return 0;
+        }, ct);
+        return missing;
+    }
+
     /// <summary>Builds the deferrable indexes that are missing (instant for those that exist).</summary>
-    public async Task EnsureAsync(CancellationToken ct)
+    private async Task EnsureAsync(CancellationToken ct)
     {
         var table = db.QuotedTable<Lead>();
         var entity = db.Model.FindEntityType(typeof(Lead))!;
@@ -67,7 +84,7 @@ internal sealed class SearchIndexes(LeadsDbContext db)
     }
 
     /// <summary>How many of the deferrable indexes exist now.</summary>
-    public async Task<int> CountExistingAsync(CancellationToken ct)
+    private async Task<int> CountExistingAsync(CancellationToken ct)
     {
         var names = Names;
         var schema = db.Model.FindEntityType(typeof(Lead))!.GetSchema();
