@@ -37,26 +37,7 @@ internal sealed class SubmitFormHandler(
         var values = command.Values;
         var slug = values.GetValueOrDefault(FormValueNames.Page) is { Length: > 0 and <= Limits.Slug } s && LandingPages.SlugPattern().IsMatch(s) ? s : null;
         var utmCampaign = Clip(values.GetValueOrDefault(FormValueNames.UtmCampaign));
-        // One statement: the form, its asset and the landing page it was sent from by left joins, the campaign utm_campaign names.
-        var found = await (
-            from f in db.Forms.AsNoTracking()
-            where f.Id == command.FormId
-            join a in db.Assets.AsNoTracking() on f.AssetId equals a.Id into assets
-            from a in assets.DefaultIfEmpty()
-            join p in db.LandingPages.AsNoTracking().Where(p => p.Slug == slug) on f.Id equals p.FormId into pages
-            from p in pages.DefaultIfEmpty()
-            select new
-            {
-                Form = f,
-                AssetStage = a == null ? null : a.JourneyStage,
-                AssetInterest = a == null ? null : a.Interest,
-                AssetUrl = a == null ? null : a.Url,
-                PageId = p == null ? null : p.Id,
-                PageCampaignId = p == null ? null : p.CampaignId,
-                PageLanguage = p == null ? null : p.Language,
-                UtmCampaignId = utmCampaign == null ? null : db.Campaigns.Where(c => c.Id == utmCampaign).Select(c => c.Id).FirstOrDefault(),
-            }).FirstOrDefaultAsync(cancellationToken)
-            ?? throw new NotFoundException("Form", command.FormId);
+        var found = await FindForm(db, command.FormId, slug, utmCampaign) ?? throw new NotFoundException("Form", command.FormId);
         var form = found.Form;
 
         // A bot that fills the hidden honeypot gets the answer a person gets, and nothing is stored or announced.
@@ -131,6 +112,35 @@ internal sealed class SubmitFormHandler(
             : null;
         return new SubmitFormResult(submission.Id, leadId, slug, assetPath);
     }
+
+    /// <summary>What a submission reads: the form, its asset's stage, interest and link, the landing page it was sent from.</summary>
+    private sealed record FoundForm(Form Form, string? AssetStage, string? AssetInterest, string? AssetUrl, string? PageId,
+        string? PageCampaignId, string? PageLanguage, string? UtmCampaignId);
+
+    /// <summary>
+    /// One statement: the form, its asset and the landing page it was sent from by left joins, and the campaign utm_campaign
+    /// names. Compiled once because it runs on every submission: EF Core would otherwise walk the expression tree to extract
+    /// its parameters and hash it to find the cached query, a tenth of the host's CPU on Content's path
+    /// (docs/performance.md, "Module by module").
+    /// </summary>
+    private static readonly Func<ContentDbContext, string, string?, string?, Task<FoundForm?>> FindForm =
+        EF.CompileAsyncQuery((ContentDbContext db, string formId, string? slug, string? utmCampaign) => (
+            from f in db.Forms.AsNoTracking()
+            where f.Id == formId
+            join a in db.Assets.AsNoTracking() on f.AssetId equals a.Id into assets
+            from a in assets.DefaultIfEmpty()
+            join p in db.LandingPages.AsNoTracking().Where(p => p.Slug == slug) on f.Id equals p.FormId into pages
+            from p in pages.DefaultIfEmpty()
+            select new FoundForm(
+                f,
+                a == null ? null : a.JourneyStage,
+                a == null ? null : a.Interest,
+                a == null ? null : a.Url,
+                p == null ? null : p.Id,
+                p == null ? null : p.CampaignId,
+                p == null ? null : p.Language,
+                utmCampaign == null ? null : db.Campaigns.Where(c => c.Id == utmCampaign).Select(c => c.Id).FirstOrDefault()))
+            .FirstOrDefault());
 
     private static string? Clip(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Length > 200 ? value[..200].Trim() : value.Trim();
 }
