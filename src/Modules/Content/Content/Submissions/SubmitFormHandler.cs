@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Tandem.Modules.Content.Contracts;
 using Tandem.Modules.Content.Data;
 using Tandem.Modules.Content.Pages;
@@ -37,7 +39,7 @@ internal sealed class SubmitFormHandler(
         var values = command.Values;
         var slug = values.GetValueOrDefault(FormValueNames.Page) is { Length: > 0 and <= Limits.Slug } s && LandingPages.SlugPattern().IsMatch(s) ? s : null;
         var utmCampaign = Clip(values.GetValueOrDefault(FormValueNames.UtmCampaign));
-        var found = await FindForm(db, command.FormId, slug, utmCampaign) ?? throw new NotFoundException("Form", command.FormId);
+        var found = await FindForm(db)(db, command.FormId, slug, utmCampaign) ?? throw new NotFoundException("Form", command.FormId);
         var form = found.Form;
 
         // A bot that fills the hidden honeypot gets the answer a person gets, and nothing is stored or announced.
@@ -121,9 +123,15 @@ internal sealed class SubmitFormHandler(
     /// One statement: the form, its asset and the landing page it was sent from by left joins, and the campaign utm_campaign
     /// names. Compiled once because it runs on every submission: EF Core would otherwise walk the expression tree to extract
     /// its parameters and hash it to find the cached query, a tenth of the host's CPU on Content's path
-    /// (docs/performance.md, "Module by module").
+    /// (docs/performance.md, "Module by module"). Once per model: a compiled query refuses a context of another model (a
+    /// process running SQLite and PostgreSQL hosts side by side, as the tests do).
     /// </summary>
-    private static readonly Func<ContentDbContext, string, string?, string?, Task<FoundForm?>> FindForm =
+    private static Func<ContentDbContext, string, string?, string?, Task<FoundForm?>> FindForm(ContentDbContext db) =>
+        FindFormByModel.GetValue(db.Model, _ => CompileFindForm());
+
+    private static readonly ConditionalWeakTable<IModel, Func<ContentDbContext, string, string?, string?, Task<FoundForm?>>> FindFormByModel = new();
+
+    private static Func<ContentDbContext, string, string?, string?, Task<FoundForm?>> CompileFindForm() =>
         EF.CompileAsyncQuery((ContentDbContext db, string formId, string? slug, string? utmCampaign) => (
             from f in db.Forms.AsNoTracking()
             where f.Id == formId
