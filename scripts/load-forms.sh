@@ -18,9 +18,9 @@
 #   --sync Full|Normal  Tandem:Database:Sqlite:Synchronous of the host (default Full, as shipped)
 #   --host-arg ARG      extra host argument, repeatable (e.g. --host-arg --Tandem:Outbox:BatchSize=200)
 #   --modules LIST      only these modules on, comma-separated, Content first (e.g. Content or Content,Leads): what each
-#                       step of the chain costs. The others are switched off (Tandem:Modules:<Name>:Enabled=false), so
-#                       no lead, prospect or task is expected: the exactly-once check is not run, and the host CPU is
-#                       counted over the measured load only, per answered submission
+#                       step of the chain costs. The others are switched off (Tandem:Modules:<Name>:Enabled=false); the
+#                       exactly-once check, which follows every submission to its call task, is not run, and the host
+#                       CPU is counted over the measured load only, per answered submission
 #   --floor-seconds S   how long the SQLite floor is measured (default 3)
 #   --drain-timeout S   how long to wait for the downstream backlog after the load (default 120)
 #   --counters FILE     record dotnet-counters (runtime, EF Core, Kestrel) during the load into FILE (csv) and print
@@ -84,6 +84,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ "$duration" =~ ^[1-9][0-9]*$ ]] || { echo "--duration takes whole seconds" >&2; exit 2; }
+[[ "$warmup" =~ ^[0-9]+$ ]] || { echo "--warmup takes whole seconds" >&2; exit 2; }
+[[ "$threads" =~ ^[1-9]$ ]] || { echo "--threads takes 1 to 9" >&2; exit 2; }
+[ -z "$rate" ] || [[ "$rate" =~ ^[1-9][0-9]*$ ]] || { echo "--rate takes a whole number of submissions per second" >&2; exit 2; }
 partial=0
 if [ -n "$modules" ]; then
   IFS=, read -r -a wanted <<<"$modules"
@@ -95,9 +98,6 @@ if [ -n "$modules" ]; then
     if [[ ",$modules," != *,$m,* ]]; then host_args+=("--Tandem:Modules:$m:Enabled=false"); partial=1; fi
   done
 fi
-[[ "$warmup" =~ ^[0-9]+$ ]] || { echo "--warmup takes whole seconds" >&2; exit 2; }
-[[ "$threads" =~ ^[1-9]$ ]] || { echo "--threads takes 1 to 9" >&2; exit 2; }
-[ -z "$rate" ] || [[ "$rate" =~ ^[1-9][0-9]*$ ]] || { echo "--rate takes a whole number of submissions per second" >&2; exit 2; }
 case "${sync,,}" in full|normal) ;; *) echo "--sync takes Full or Normal" >&2; exit 2 ;; esac
 
 missing() { echo "$1 is needed and not installed. Install it with:" >&2; echo "  $2" >&2; exit 2; }

@@ -39,7 +39,7 @@ internal sealed class SubmitFormHandler(
         var values = command.Values;
         var slug = values.GetValueOrDefault(FormValueNames.Page) is { Length: > 0 and <= Limits.Slug } s && LandingPages.SlugPattern().IsMatch(s) ? s : null;
         var utmCampaign = Clip(values.GetValueOrDefault(FormValueNames.UtmCampaign));
-        var found = await FindForm(db)(db, command.FormId, slug, utmCampaign) ?? throw new NotFoundException("Form", command.FormId);
+        var found = await FindFormAsync(db, command.FormId, slug, utmCampaign) ?? throw new NotFoundException("Form", command.FormId);
         var form = found.Form;
 
         // A bot that fills the hidden honeypot gets the answer a person gets, and nothing is stored or announced.
@@ -126,8 +126,8 @@ internal sealed class SubmitFormHandler(
     /// (docs/performance.md, "Module by module"). Once per model: a compiled query refuses a context of another model (a
     /// process running SQLite and PostgreSQL hosts side by side, as the tests do).
     /// </summary>
-    private static Func<ContentDbContext, string, string?, string?, Task<FoundForm?>> FindForm(ContentDbContext db) =>
-        FindFormByModel.GetValue(db.Model, _ => CompileFindForm());
+    private static Task<FoundForm?> FindFormAsync(ContentDbContext db, string formId, string? slug, string? utmCampaign) =>
+        FindFormByModel.GetValue(db.Model, _ => CompileFindForm())(db, formId, slug, utmCampaign);
 
     private static readonly ConditionalWeakTable<IModel, Func<ContentDbContext, string, string?, string?, Task<FoundForm?>>> FindFormByModel = new();
 
