@@ -174,7 +174,12 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
             try
             {
                 if (!ChangeTracker.HasChanges()) return 0;
-                result = await writer.RunAsync(this, ct => base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct), cancellationToken);
+                // Rows only added (most hot-path saves): statements prepared once on the writer's connection (SQLite).
+                var inserts = writer.PreparedInserts && Database.IsSqlite() ? PreparedInserts.Collect(this) : null;
+                result = inserts is not null
+                    ? await writer.RunOnConnectionAsync((connection, transaction, _) => PreparedInserts.Execute(writer, inserts, connection, transaction),
+                        cancellationToken)
+                    : await writer.RunAsync(this, ct => base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct), cancellationToken);
                 if (acceptAllChangesOnSuccess) ChangeTracker.AcceptAllChanges();
             }
             finally

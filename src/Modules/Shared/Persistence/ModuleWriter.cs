@@ -9,11 +9,16 @@ namespace Tandem.Modules.Shared.Persistence;
 /// <summary><c>Tandem:Database:GroupCommit:*</c> settings.</summary>
 /// <param name="Enabled">Route every module write through the module's one writer (default on).</param>
 /// <param name="MaxBatch">At most this many callers' writes in one transaction.</param>
-public sealed record GroupCommitOptions(bool Enabled, int MaxBatch)
+/// <param name="PreparedInserts">
+/// SQLite: a save that only adds rows runs statements prepared once per table on the writer's connection instead of
+/// EF Core's update pipeline (<see cref="PreparedInserts"/>; default on).
+/// </param>
+public sealed record GroupCommitOptions(bool Enabled, int MaxBatch, bool PreparedInserts = true)
 {
     public static GroupCommitOptions From(IConfiguration configuration) => new(
         configuration.GetValue("Tandem:Database:GroupCommit:Enabled", true),
-        Math.Max(1, configuration.GetValue("Tandem:Database:GroupCommit:MaxBatch", 256)));
+        Math.Max(1, configuration.GetValue("Tandem:Database:GroupCommit:MaxBatch", 256)),
+        configuration.GetValue("Tandem:Database:GroupCommit:PreparedInserts", true));
 }
 
 /// <summary>
@@ -53,6 +58,29 @@ public sealed class ModuleWriter : IAsyncDisposable
     /// <summary>The module whose database this writer owns.</summary>
     public string Module { get; }
 
+    /// <summary>Whether an insert-only save may use <see cref="Persistence.PreparedInserts"/> (SQLite, and the setting on).</summary>
+    internal bool PreparedInserts => _options.PreparedInserts;
+
+    /// <summary>
+    /// Commands prepared on the writer's current connection, by key (an insert per entity type): SQLite parses a statement
+    /// once, then each use only binds and steps it. They go with the connection (<see cref="ResetConnectionAsync"/>).
+    /// </summary>
+    private readonly Dictionary<object, DbCommand> _commands = [];
+
+    /// <summary>How many prepared commands the writer's connection holds (for tests).</summary>
+    internal int PreparedCommands => _commands.Count;
+
+    /// <summary>The command kept for <paramref name="key"/> on the writer's connection, made by <paramref name="create"/> the first time.</summary>
+    internal DbCommand Command(object key, Func<DbConnection, DbCommand> create)
+    {
+        if (!_commands.TryGetValue(key, out var command))
+        {
+            command = create(_connection ?? throw new InvalidOperationException("Only inside the writer's work."));
+            _commands[key] = command;
+        }
+        return command;
+    }
+
     /// <summary>Batches committed so far, and the callers served in them (for tests and the load command).</summary>
     public long Batches => Interlocked.Read(ref _batches);
 
@@ -82,6 +110,19 @@ public sealed class ModuleWriter : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         EnsureStarted();
         var item = new WriteItem<T>(this, context, work, cancellationToken);
+        if (!_queue.Writer.TryWrite(item)) throw new ObjectDisposedException(nameof(ModuleWriter), $"The {Module} writer is stopped.");
+        return item.Task;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the writer's own connection inside the next group transaction (behind its savepoint,
+    /// like a save), without pointing a context at it; completes after the durable commit.
+    /// </summary>
+    internal Task<T> RunOnConnectionAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, T> work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        EnsureStarted();
+        var item = new ConnectionItem<T>(work, cancellationToken);
         if (!_queue.Writer.TryWrite(item)) throw new ObjectDisposedException(nameof(ModuleWriter), $"The {Module} writer is stopped.");
         return item.Task;
     }
@@ -220,6 +261,8 @@ public sealed class ModuleWriter : IAsyncDisposable
 
     private async ValueTask ResetConnectionAsync()
     {
+        foreach (var command in _commands.Values) command.Dispose();
+        _commands.Clear();
         if (_connection is null) return;
         try { await _connection.DisposeAsync(); } catch (Exception ex) { _logger.LogDebug(ex, "Closing the {Module} writer connection failed", Module); }
         _connection = null;
@@ -246,6 +289,27 @@ public sealed class ModuleWriter : IAsyncDisposable
         public abstract void Complete();
         public abstract void Fail(Exception exception);
         public abstract void Cancel();
+    }
+
+    private sealed class ConnectionItem<T>(Func<DbConnection, DbTransaction, CancellationToken, T> work, CancellationToken cancellationToken)
+        : WriteItem
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T _result = default!;
+
+        public Task<T> Task => _completion.Task;
+        public override bool CancellationRequested => cancellationToken.IsCancellationRequested;
+        public override bool IsCompleted => _completion.Task.IsCompleted;
+
+        public override Task ExecuteAsync(DbConnection connection, DbTransaction transaction, CancellationToken stop)
+        {
+            _result = work(connection, transaction, stop);
+            return System.Threading.Tasks.Task.CompletedTask;
+        }
+
+        public override void Complete() => _completion.TrySetResult(_result);
+        public override void Fail(Exception exception) => _completion.TrySetException(exception);
+        public override void Cancel() => _completion.TrySetCanceled(cancellationToken);
     }
 
     private sealed class WriteItem<T>(ModuleWriter writer, ModuleDbContext context, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
