@@ -174,10 +174,11 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
             try
             {
                 if (!ChangeTracker.HasChanges()) return 0;
-                // Rows only added (most hot-path saves): statements prepared once on the writer's connection (SQLite).
-                var inserts = writer.PreparedInserts && Database.IsSqlite() ? PreparedInserts.Collect(this) : null;
-                result = inserts is not null
-                    ? await writer.RunOnConnectionAsync((connection, transaction, _) => PreparedInserts.Execute(writer, inserts, connection, transaction),
+                // Rows added, or updated without touching keys and unique columns (most hot-path saves): statements prepared
+                // once on the writer's connection (SQLite).
+                var rows = writer.PreparedWrites && Database.IsSqlite() ? PreparedWrites.Collect(this) : null;
+                result = rows is not null
+                    ? await writer.RunOnConnectionAsync((connection, transaction, _) => PreparedWrites.Execute(writer, rows, connection, transaction),
                         cancellationToken)
                     : await writer.RunAsync(this, ct => base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct), cancellationToken);
                 if (acceptAllChangesOnSuccess) ChangeTracker.AcceptAllChanges();

@@ -9,16 +9,16 @@ namespace Tandem.Modules.Shared.Persistence;
 /// <summary><c>Tandem:Database:GroupCommit:*</c> settings.</summary>
 /// <param name="Enabled">Route every module write through the module's one writer (default on).</param>
 /// <param name="MaxBatch">At most this many callers' writes in one transaction.</param>
-/// <param name="PreparedInserts">
-/// SQLite: a save that only adds rows runs statements prepared once per table on the writer's connection instead of
-/// EF Core's update pipeline (<see cref="PreparedInserts"/>; default on).
+/// <param name="PreparedWrites">
+/// SQLite: a save that adds rows, or updates columns no key and no unique index reads, runs statements prepared once on
+/// the writer's connection instead of EF Core's update pipeline (<see cref="Persistence.PreparedWrites"/>; default on).
 /// </param>
-public sealed record GroupCommitOptions(bool Enabled, int MaxBatch, bool PreparedInserts = true)
+public sealed record GroupCommitOptions(bool Enabled, int MaxBatch, bool PreparedWrites = true)
 {
     public static GroupCommitOptions From(IConfiguration configuration) => new(
         configuration.GetValue("Tandem:Database:GroupCommit:Enabled", true),
         Math.Max(1, configuration.GetValue("Tandem:Database:GroupCommit:MaxBatch", 256)),
-        configuration.GetValue("Tandem:Database:GroupCommit:PreparedInserts", true));
+        configuration.GetValue("Tandem:Database:GroupCommit:PreparedWrites", true));
 }
 
 /// <summary>
@@ -58,11 +58,12 @@ public sealed class ModuleWriter : IAsyncDisposable
     /// <summary>The module whose database this writer owns.</summary>
     public string Module { get; }
 
-    /// <summary>Whether an insert-only save may use <see cref="Persistence.PreparedInserts"/> (SQLite, and the setting on).</summary>
-    internal bool PreparedInserts => _options.PreparedInserts;
+    /// <summary>Whether a save may use <see cref="Persistence.PreparedWrites"/> (SQLite, and the setting on).</summary>
+    internal bool PreparedWrites => _options.PreparedWrites;
 
     /// <summary>
-    /// Commands prepared on the writer's current connection, by key (an insert per entity type): SQLite parses a statement
+    /// Commands prepared on the writer's current connection, by key (an insert per entity type, an update per entity type
+    /// and set of columns): SQLite parses a statement
     /// once, then each use only binds and steps it. They go with the connection (<see cref="ResetConnectionAsync"/>).
     /// </summary>
     private readonly Dictionary<object, DbCommand> _commands = [];

@@ -8,12 +8,12 @@ using Tandem.Modules.Shared.Persistence;
 namespace Tandem.Messaging.Tests;
 
 /// <summary>
-/// On SQLite a save that only adds rows runs statements prepared once per table on the module writer's connection
-/// instead of EF Core's update pipeline (docs/architecture.md, "Group commit"). It must write exactly what EF Core
-/// writes — every column, every storage class, converted times, GUIDs, generated keys — in an order the foreign keys
-/// accept, and leave anything else to EF Core.
+/// On SQLite a save that adds rows, or updates columns no key and no unique index reads, runs statements prepared once
+/// on the module writer's connection instead of EF Core's update pipeline (docs/architecture.md, "Group commit"). It must
+/// write exactly what EF Core writes — every column, every storage class, converted times, GUIDs, generated keys — in an
+/// order the foreign keys accept, fail as EF Core fails, and leave anything else to EF Core.
 /// </summary>
-public sealed class PreparedInsertsTests
+public sealed class PreparedWritesTests
 {
     private const string LeadId = "0190aaaaaaaa7bbbbbbbbbbbbbbbbbbb";
     private static readonly Guid Consumed = Guid.Parse("0190aaaa-aaaa-7bbb-8bbb-bbbbbbbbbbbb");
@@ -51,7 +51,7 @@ public sealed class PreparedInsertsTests
         foreach (var dependent in dependents) db.Add(dependent);
         db.Leads.Add(lead);
         db.Publish(new LeadCaptured(LeadId, CaptureOutcome.Created, LeadKind.Consumer, new LeadSource("content"), host.Clock.GetUtcNow()));
-        db.InboxMessages.Add(new InboxMessage { MessageId = Consumed, Consumer = "PreparedInsertsTests", ProcessedAt = 1_764_000_000_000 });
+        db.InboxMessages.Add(new InboxMessage { MessageId = Consumed, Consumer = "PreparedWritesTests", ProcessedAt = 1_764_000_000_000 });
         Assert.Equal(9, await db.SaveChangesAsync());
         // The keys the database generated are on the entities, and everything is saved (nothing left Added).
         Assert.All(db.ChangeTracker.Entries(), e => Assert.Equal(EntityState.Unchanged, e.State));
@@ -91,7 +91,7 @@ public sealed class PreparedInsertsTests
     public async Task An_insert_only_save_writes_exactly_the_rows_EF_Core_writes()
     {
         await using var prepared = await TestHost.StartAsync(Provider.Sqlite);
-        await using var efCore = await TestHost.StartAsync(Provider.Sqlite, "--Tandem:Database:GroupCommit:PreparedInserts=false");
+        await using var efCore = await TestHost.StartAsync(Provider.Sqlite, "--Tandem:Database:GroupCommit:PreparedWrites=false");
 
         var (saved, preparedCommands) = await SaveAsync(prepared);
         var (_, efCommands) = await SaveAsync(efCore);
@@ -114,27 +114,45 @@ public sealed class PreparedInsertsTests
         }
         // The outbox row: the same but for its own new id.
         Assert.Equal(await RowsAsync(efCore, "OutboxMessages", "Id"), await RowsAsync(prepared, "OutboxMessages", "Id"));
+
+        // Then an update of the lead (no key, no unique column: a company, a score, times set and cleared; its search keys
+        // follow) together with a new source, both ways: one more prepared statement (the update; sources are prepared).
+        foreach (var host in new[] { prepared, efCore })
+        {
+            await using var scope = host.Scope();
+            var db = scope.ServiceProvider.GetRequiredService<LeadsDbContext>();
+            var lead = await db.Leads.SingleAsync(l => l.Id == LeadId);
+            (lead.Company, lead.Score, lead.QualifiedAt, lead.AcceptedAt) = ("Soleil SAS", 60, null, host.Clock.GetUtcNow().AddHours(1));
+            db.Sources.Add(new LeadSourceEntry { LeadId = LeadId, Channel = "import", At = host.Clock.GetUtcNow() });
+            Assert.Equal(2, await db.SaveChangesAsync());
+        }
+        Assert.Equal(preparedCommands + 1, Writer(prepared).PreparedCommands);
+        Assert.Equal(0, Writer(efCore).PreparedCommands);
+        foreach (var table in new[] { "Leads", "Sources" })
+            Assert.Equal(await RowsAsync(efCore, table), await RowsAsync(prepared, table));
+        Assert.Contains("CompanyKey=TEXT:soleil", (await RowsAsync(prepared, "Leads")).Single());
     }
 
     [Fact]
-    public async Task A_save_that_also_updates_is_left_to_EF_Core_and_a_broken_key_fails_only_its_caller()
+    public async Task A_save_changing_a_unique_column_is_left_to_EF_Core_and_a_failure_leaves_the_entities_as_they_were()
     {
         await using var host = await TestHost.StartAsync(Provider.Sqlite);
         await SaveAsync(host);
         var before = Writer(host).PreparedCommands;
 
+        // A new email is a unique column: EF Core orders such a save (a freed value may be taken by another row of it).
         await using (var scope = host.Scope())
         {
             var db = scope.ServiceProvider.GetRequiredService<LeadsDbContext>();
             var lead = await db.Leads.SingleAsync(l => l.Id == LeadId);
-            lead.Company = "Soleil SAS";
+            lead.Email = "lea.martin@exemple.fr";
             db.Sources.Add(new LeadSourceEntry { LeadId = LeadId, Channel = "import", At = host.Clock.GetUtcNow() });
             db.Add(new LeadMerge { Id = "m1", LeadId = LeadId, MatchedOn = "email", Captured = "{}", At = host.Clock.GetUtcNow() });
             Assert.Equal(3, await db.SaveChangesAsync());
         }
         // No new prepared statement: EF Core saved it (the merge's table was never prepared).
         Assert.Equal(before, Writer(host).PreparedCommands);
-        Assert.Contains("Soleil SAS", string.Join(",", await RowsAsync(host, "Leads")));
+        Assert.Contains("lea.martin@exemple.fr", string.Join(",", await RowsAsync(host, "Leads")));
         Assert.Equal(2, (await RowsAsync(host, "Sources")).Count);
 
         // A source of a lead that does not exist breaks its foreign key after a good source got its key from the database:
@@ -158,5 +176,17 @@ public sealed class PreparedInsertsTests
         }
         Assert.Equal(3, (await RowsAsync(host, "Sources")).Count);
         Assert.Equal(before, Writer(host).PreparedCommands);
+
+        // An update of a lead deleted meanwhile finds no row: EF Core's concurrency exception, naming the lead.
+        await using (var scope = host.Scope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<LeadsDbContext>();
+            var lead = await db.Leads.SingleAsync(l => l.Id == LeadId);
+            await db.WriteAsync(ct => db.Leads.Where(l => l.Id == LeadId).ExecuteDeleteAsync(ct), CancellationToken.None);
+            lead.Company = "Soleil SAS";
+            var conflict = await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => db.SaveChangesAsync());
+            Assert.Same(lead, Assert.Single(conflict.Entries).Entity);
+        }
+        Assert.Equal(before + 1, Writer(host).PreparedCommands);
     }
 }
