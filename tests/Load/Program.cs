@@ -11,6 +11,7 @@ namespace Tandem.Load;
 /// pg-create ADMIN_CONNSTRING   /   pg-drop ADMIN_CONNSTRING DATABASE
 /// profile FILE.speedscope.json [--top 30] [--dump-other AREA]  where the host's busy thread time went (see Profile)
 /// counters FILE.csv [--accepted-per-s N]                         means and maxima of the recorded dotnet-counters
+/// bare    --url URL [--mode http|sqlite] [--dir DIR]            the bare yardstick server of scripts/measure-floors.sh
 /// </code>
 /// </summary>
 internal static class Program
@@ -19,7 +20,7 @@ internal static class Program
     {
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
-            Console.WriteLine("usage: Tandem.Load floor|rate|verify|profile|counters|pg-create|pg-drop [options] (see docs/performance.md)");
+            Console.WriteLine("usage: Tandem.Load floor|rate|verify|profile|counters|bare|pg-create|pg-drop [options] (see docs/performance.md)");
             return args.Length == 0 ? 2 : 0;
         }
         try
@@ -34,6 +35,7 @@ internal static class Program
                 "pg-drop" => await PostgresDatabase.DropAsync(options),
                 "profile" => Profile.Run(options),
                 "counters" => Counters.Run(options),
+                "bare" => await Bare.RunAsync(options),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }
