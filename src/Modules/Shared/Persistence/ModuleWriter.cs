@@ -292,37 +292,35 @@ public sealed class ModuleWriter : IAsyncDisposable
         public abstract void Cancel();
     }
 
-    private sealed class ConnectionItem<T>(Func<DbConnection, DbTransaction, CancellationToken, T> work, CancellationToken cancellationToken)
-        : WriteItem
+    /// <summary>A caller's write and the answer it waits for (its result after the commit, or the error).</summary>
+    private abstract class Answered<T>(CancellationToken cancellationToken) : WriteItem
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private T _result = default!;
 
+        protected T Result { get; set; } = default!;
         public Task<T> Task => _completion.Task;
         public override bool CancellationRequested => cancellationToken.IsCancellationRequested;
         public override bool IsCompleted => _completion.Task.IsCompleted;
-
-        public override Task ExecuteAsync(DbConnection connection, DbTransaction transaction, CancellationToken stop)
-        {
-            _result = work(connection, transaction, stop);
-            return System.Threading.Tasks.Task.CompletedTask;
-        }
-
-        public override void Complete() => _completion.TrySetResult(_result);
+        public override void Complete() => _completion.TrySetResult(Result);
         public override void Fail(Exception exception) => _completion.TrySetException(exception);
         public override void Cancel() => _completion.TrySetCanceled(cancellationToken);
     }
 
-    private sealed class WriteItem<T>(ModuleWriter writer, ModuleDbContext context, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-        : WriteItem
+    /// <summary>Work on the writer's connection itself (<see cref="RunOnConnectionAsync{T}"/>).</summary>
+    private sealed class ConnectionItem<T>(Func<DbConnection, DbTransaction, CancellationToken, T> work, CancellationToken cancellationToken)
+        : Answered<T>(cancellationToken)
     {
-        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private T _result = default!;
+        public override Task ExecuteAsync(DbConnection connection, DbTransaction transaction, CancellationToken stop)
+        {
+            Result = work(connection, transaction, stop);
+            return System.Threading.Tasks.Task.CompletedTask;
+        }
+    }
 
-        public Task<T> Task => _completion.Task;
-        public override bool CancellationRequested => cancellationToken.IsCancellationRequested;
-        public override bool IsCompleted => _completion.Task.IsCompleted;
-
+    /// <summary>A context's work, with the context pointed at the writer's connection and transaction meanwhile.</summary>
+    private sealed class WriteItem<T>(ModuleWriter writer, ModuleDbContext context, Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+        : Answered<T>(cancellationToken)
+    {
         public override async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, CancellationToken stop)
         {
             var database = context.Database;
@@ -332,7 +330,7 @@ public sealed class ModuleWriter : IAsyncDisposable
             {
                 await database.UseTransactionAsync(transaction, stop);
                 database.AutoSavepointsEnabled = false; // the writer already holds a savepoint for this item
-                _result = await work(stop);
+                Result = await work(stop);
             }
             finally
             {
@@ -342,9 +340,5 @@ public sealed class ModuleWriter : IAsyncDisposable
                 database.SetDbConnection(writer.NewConnection(), contextOwnsConnection: true);
             }
         }
-
-        public override void Complete() => _completion.TrySetResult(_result);
-        public override void Fail(Exception exception) => _completion.TrySetException(exception);
-        public override void Cancel() => _completion.TrySetCanceled(cancellationToken);
     }
 }
