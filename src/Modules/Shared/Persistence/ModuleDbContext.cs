@@ -176,7 +176,7 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
                 if (!ChangeTracker.HasChanges()) return 0;
                 // Rows added, or updated without touching keys and unique columns (most hot-path saves): statements prepared
                 // once on the writer's connection (SQLite).
-                var rows = writer.PreparedWrites && Database.IsSqlite() ? PreparedWrites.Collect(this) : null;
+                var rows = writer.PreparedWrites ? PreparedWrites.Collect(this) : null;
                 result = rows is not null
                     ? await writer.RunOnConnectionAsync((connection, transaction, _) => PreparedWrites.Execute(writer, rows, connection, transaction),
                         cancellationToken)

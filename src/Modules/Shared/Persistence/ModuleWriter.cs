@@ -50,6 +50,7 @@ public sealed class ModuleWriter : IAsyncDisposable
     {
         Module = module;
         _connect = connect;
+        using (var probe = connect()) _preparedWrites = options.PreparedWrites && probe is Microsoft.Data.Sqlite.SqliteConnection;
         _prepare = prepare;
         _options = options;
         _logger = logger;
@@ -58,8 +59,10 @@ public sealed class ModuleWriter : IAsyncDisposable
     /// <summary>The module whose database this writer owns.</summary>
     public string Module { get; }
 
-    /// <summary>Whether a save may use <see cref="Persistence.PreparedWrites"/> (SQLite, and the setting on).</summary>
-    internal bool PreparedWrites => _options.PreparedWrites;
+    /// <summary>Whether a save may use <see cref="Persistence.PreparedWrites"/>: the setting is on and the database is SQLite.</summary>
+    internal bool PreparedWrites => _preparedWrites;
+
+    private readonly bool _preparedWrites;
 
     /// <summary>
     /// Commands prepared on the writer's current connection, by key (an insert per entity type, an update per entity type
