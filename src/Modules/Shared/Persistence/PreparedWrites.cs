@@ -316,7 +316,7 @@ internal static class PreparedWrites
     private static string InsertSql(ISqlGenerationHelper sql, StoreObjectIdentifier table, IReadOnlyList<IProperty> columns, IProperty? returning)
     {
         var names = string.Join(", ", columns.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)));
-        var values = string.Join(", ", columns.Select((_, i) => "@p" + i));
+        var values = string.Join(", ", Names.Take(columns.Count));
         var text = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({names}) VALUES ({values})";
         return returning is null ? text : $"{text} RETURNING {sql.DelimitIdentifier(returning.GetColumnName(table)!)}";
     }
