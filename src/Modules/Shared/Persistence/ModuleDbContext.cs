@@ -165,13 +165,14 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
         // Messages reserved for inline dispatch are published by their caller: only the others wake the dispatcher.
         var announces = _announce;
         int result;
-        if (Writer is { } writer && Database.CurrentTransaction is null)
+        // Change detection once (it walks every tracked entity): OnSaving, HasChanges and SaveChanges would each repeat it.
+        var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
+        if (autoDetect) ChangeTracker.DetectChanges();
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
         {
-            // Change detection once (it walks every tracked entity): HasChanges and SaveChanges would each repeat it.
-            var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
-            if (autoDetect) ChangeTracker.DetectChanges();
-            ChangeTracker.AutoDetectChangesEnabled = false;
-            try
+            OnSaving();
+            if (Writer is { } writer && Database.CurrentTransaction is null)
             {
                 if (!ChangeTracker.HasChanges()) return 0;
                 // Rows added, or updated without touching keys and unique columns (most hot-path saves): statements prepared
@@ -183,24 +184,46 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
                     : await writer.RunAsync(this, ct => base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct), cancellationToken);
                 if (acceptAllChangesOnSuccess) ChangeTracker.AcceptAllChanges();
             }
-            finally
+            else
             {
-                ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+                result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             }
         }
-        else
+        finally
         {
-            result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            ChangeTracker.AutoDetectChangesEnabled = autoDetect;
         }
         _announce = false;
         if (announces) AppService<IOutboxSignal>()?.Notify(Module);
         return result;
     }
 
-    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
-        Writer is not null && Database.CurrentTransaction is null
-            ? SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult()
-            : base.SaveChanges(acceptAllChangesOnSuccess);
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        if (Writer is not null && Database.CurrentTransaction is null) return SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
+        var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
+        if (autoDetect) ChangeTracker.DetectChanges();
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            OnSaving();
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
+    }
+
+    /// <summary>
+    /// Called by every save once changes are detected, before anything is written: a module derives stored values here
+    /// (a lead's search text). Change detection has already run and does not run again; an entity changed here must be
+    /// rescanned with <c>entry.DetectChanges()</c> (that entity only) when it is <see cref="EntityState.Modified"/>,
+    /// so that the new values are saved. An added entity is written with whatever it holds.
+    /// </summary>
+    protected virtual void OnSaving()
+    {
+    }
 
     /// <summary>
     /// Runs set-based statements (<c>ExecuteUpdateAsync</c>, <c>ExecuteDeleteAsync</c>, raw SQL, bulk inserts) of this context

@@ -201,27 +201,17 @@ internal class LeadsDbContext(DbContextOptions options) : ModuleDbContext(option
     public DbSet<LeadImportError> ImportErrors => Set<LeadImportError>();
     public DbSet<Privacy.ErasedIdentifier> ErasedIdentifiers => Set<Privacy.ErasedIdentifier>();
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
-    {
-        RefreshSearchText();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-    }
-
-    public override int SaveChanges(bool acceptAllChangesOnSuccess)
-    {
-        RefreshSearchText();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
-    }
-
     /// <summary>Whatever changed a lead's names (a capture, a merge, a future edit), its search text follows.</summary>
-    private void RefreshSearchText()
+    protected override void OnSaving()
     {
+        // Changes were detected by the save (once, for every tracked entity); a modified lead is rescanned alone.
         foreach (var entry in ChangeTracker.Entries<Lead>())
             if (entry.State is EntityState.Added or EntityState.Modified)
             {
                 entry.Entity.SearchText = LeadSearch.TextOf(entry.Entity);
                 entry.Entity.NameKey = LeadSearch.NameKeyOf(entry.Entity);
                 entry.Entity.CompanyKey = Normalisation.ContactNormalizer.CompanyKey(entry.Entity.Company);
+                if (entry.State == EntityState.Modified) entry.DetectChanges();
             }
     }
 
