@@ -82,6 +82,66 @@ public sealed class GroupCommitTests
         Assert.Equal(ids.Order(), stored.Order());
     }
 
+    /// <summary>
+    /// The first piece of a group transaction runs without a savepoint (SQLite then journals none of its pages): when it
+    /// fails, the whole transaction is rolled back — which undoes only that piece, even a piece that wrote a row before
+    /// breaking a key — and the pieces after it commit in a new one. On SQLite the piece with the most rows goes first,
+    /// so a heavy piece queued last that fails is undone the same way.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task The_first_piece_of_a_group_runs_without_a_savepoint_and_fails_alone_with_everything_it_wrote(Provider provider)
+    {
+        await using var host = await TestHost.StartAsync(provider);
+        var leads = host.Database("Leads");
+        var writer = Writer(host, "Leads");
+        var taken = Guid.CreateVersion7();
+        await using (var scope = host.Scope())
+        {
+            var db = TestHost.Context(scope, leads);
+            db.InboxMessages.Add(Inbox(taken, host));
+            await db.SaveChangesAsync();
+        }
+        var scopes = new List<AsyncServiceScope>();
+        Task<int> Save(params Guid[] ids)
+        {
+            var scope = host.Scope();
+            scopes.Add(scope);
+            var db = TestHost.Context(scope, leads);
+            foreach (var id in ids) db.InboxMessages.Add(Inbox(id, host));
+            return db.SaveChangesAsync();
+        }
+
+        // Queued first: a new row, then the taken key. Then two good pieces.
+        var (release, held) = await HoldWriterAsync(host, "Leads");
+        var batchesBefore = writer.Batches;
+        var lostFirst = Guid.CreateVersion7();
+        var good = new[] { Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7(), Guid.CreateVersion7() };
+        var first = Save(lostFirst, taken);
+        var after = new[] { Save(good[0]), Save(good[1]) };
+        release.SetResult();
+        await held;
+        await Assert.ThrowsAsync<DbUpdateException>(() => first);
+        foreach (var save in after) Assert.Equal(1, await save);
+        Assert.Equal(2, writer.Batches - batchesBefore); // the held one, then the three together
+
+        // Queued last, heaviest (two rows, the second taken): on SQLite it runs first, on PostgreSQL behind its savepoint.
+        (release, held) = await HoldWriterAsync(host, "Leads");
+        var lostHeavy = Guid.CreateVersion7();
+        var light = new[] { Save(good[2]), Save(good[3]) };
+        var heavy = Save(lostHeavy, taken);
+        release.SetResult();
+        await held;
+        await Assert.ThrowsAsync<DbUpdateException>(() => heavy);
+        foreach (var save in light) Assert.Equal(1, await save);
+        foreach (var scope in scopes) await scope.DisposeAsync();
+
+        await using var check = host.Scope();
+        var stored = await TestHost.Context(check, leads).InboxMessages.AsNoTracking().Select(m => m.MessageId).ToListAsync();
+        Assert.Equal(good.Append(taken).Order(), stored.Order()); // neither failed piece left its first row behind
+    }
+
     [SkippableTheory]
     [InlineData(Provider.Sqlite)]
     [InlineData(Provider.Postgres)]

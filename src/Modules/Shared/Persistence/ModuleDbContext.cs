@@ -180,7 +180,7 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
                 var rows = writer.PreparedWrites ? PreparedWrites.Collect(this) : null;
                 result = rows is not null
                     ? await writer.RunOnConnectionAsync((connection, transaction, _) => PreparedWrites.Execute(writer, rows, connection, transaction),
-                        cancellationToken)
+                        cancellationToken, rows.Count)
                     : await writer.RunAsync(this, ct => base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct), cancellationToken);
                 if (acceptAllChangesOnSuccess) ChangeTracker.AcceptAllChanges();
             }

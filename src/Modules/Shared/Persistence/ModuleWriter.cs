@@ -122,11 +122,12 @@ public sealed class ModuleWriter : IAsyncDisposable
     /// Runs <paramref name="work"/> on the writer's own connection inside the next group transaction (behind its savepoint,
     /// like a save), without pointing a context at it; completes after the durable commit.
     /// </summary>
-    internal Task<T> RunOnConnectionAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, T> work, CancellationToken cancellationToken)
+    /// <param name="rows">How many rows the work writes, when known: the heaviest piece of a transaction runs first.</param>
+    internal Task<T> RunOnConnectionAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, T> work, CancellationToken cancellationToken, int rows = 0)
     {
         cancellationToken.ThrowIfCancellationRequested();
         EnsureStarted();
-        var item = new ConnectionItem<T>(work, cancellationToken);
+        var item = new ConnectionItem<T>(work, cancellationToken, rows);
         if (!_queue.Writer.TryWrite(item)) throw new ObjectDisposedException(nameof(ModuleWriter), $"The {Module} writer is stopped.");
         return item.Task;
     }
@@ -185,30 +186,45 @@ public sealed class ModuleWriter : IAsyncDisposable
             return;
         }
 
+        // The heaviest piece first (the most rows, as far as known): the first piece of a transaction runs without a
+        // savepoint, so SQLite journals none of the pages it changes (see below).
+        var heaviest = 0;
+        for (var i = 1; i < batch.Count; i++) if (batch[i].Rows > batch[heaviest].Rows) heaviest = i;
+        if (heaviest > 0) (batch[0], batch[heaviest]) = (batch[heaviest], batch[0]);
+
         var done = new List<WriteItem>(batch.Count);
         // Failed items are answered after the commit too: a caller that retries (say, a capture that lost a race on a
         // unique email) then reads what its neighbours committed instead of racing them again.
         var failed = new List<(WriteItem Item, Exception Error)>();
-        await using (transaction)
+        // Behind a savepoint, SQLite copies every page a piece changes for the first time into a journal (on disk past
+        // 64 KiB: a temporary file per transaction), in case the piece is undone. The first piece of a transaction needs
+        // none: undoing it is rolling the transaction back, which undoes nothing else. A failure there starts a new
+        // transaction, whose first piece again runs without one.
+        var first = true;
+        try
         {
             foreach (var item in batch)
             {
-                try
+                var guarded = !first;
+                if (guarded)
                 {
-                    await transaction.SaveAsync("item", stop);
+                    try
+                    {
+                        await transaction.SaveAsync("item", stop);
+                    }
+                    catch (Exception ex)
+                    {
+                        // The transaction itself is broken: nothing of this batch can commit.
+                        FailAll(ex);
+                        await ResetConnectionAsync();
+                        return;
+                    }
                 }
-                catch (Exception ex)
-                {
-                    // The transaction itself is broken: nothing of this batch can commit.
-                    foreach (var (other, error) in failed) other.Fail(error);
-                    foreach (var rest in batch) if (!rest.IsCompleted) rest.Fail(ex);
-                    await ResetConnectionAsync();
-                    return;
-                }
+                first = false;
                 try
                 {
                     await item.ExecuteAsync(_connection, transaction, stop);
-                    await transaction.ReleaseAsync("item", stop);
+                    if (guarded) await transaction.ReleaseAsync("item", stop);
                     done.Add(item);
                 }
                 catch (Exception ex)
@@ -216,14 +232,23 @@ public sealed class ModuleWriter : IAsyncDisposable
                     // Only this caller's work is undone; its neighbours go on.
                     try
                     {
-                        await transaction.RollbackAsync("item", stop);
-                        await transaction.ReleaseAsync("item", stop);
+                        if (guarded)
+                        {
+                            await transaction.RollbackAsync("item", stop);
+                            await transaction.ReleaseAsync("item", stop);
+                        }
+                        else
+                        {
+                            await transaction.RollbackAsync(stop);
+                            await transaction.DisposeAsync();
+                            transaction = await _connection.BeginTransactionAsync(stop);
+                            first = true;
+                        }
                     }
                     catch (Exception rollback)
                     {
                         item.Fail(ex);
-                        foreach (var (other, error) in failed) other.Fail(error);
-                        foreach (var rest in batch) if (!rest.IsCompleted) rest.Fail(rollback);
+                        FailAll(rollback);
                         await ResetConnectionAsync();
                         return;
                     }
@@ -242,6 +267,17 @@ public sealed class ModuleWriter : IAsyncDisposable
                 await ResetConnectionAsync();
                 return;
             }
+        }
+        finally
+        {
+            await transaction.DisposeAsync();
+        }
+
+        // Everyone not answered yet: the ones that failed alone with their own error, the rest with the transaction's.
+        void FailAll(Exception error)
+        {
+            foreach (var (other, own) in failed) other.Fail(own);
+            foreach (var rest in batch) if (!rest.IsCompleted) rest.Fail(error);
         }
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _items, done.Count);
@@ -287,6 +323,8 @@ public sealed class ModuleWriter : IAsyncDisposable
 
     private abstract class WriteItem
     {
+        /// <summary>How many rows the piece writes, when known (a prepared save); 0 otherwise. The heaviest goes first.</summary>
+        public virtual int Rows => 0;
         public abstract bool CancellationRequested { get; }
         public abstract bool IsCompleted { get; }
         public abstract Task ExecuteAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
@@ -310,9 +348,11 @@ public sealed class ModuleWriter : IAsyncDisposable
     }
 
     /// <summary>Work on the writer's connection itself (<see cref="RunOnConnectionAsync{T}"/>).</summary>
-    private sealed class ConnectionItem<T>(Func<DbConnection, DbTransaction, CancellationToken, T> work, CancellationToken cancellationToken)
+    private sealed class ConnectionItem<T>(Func<DbConnection, DbTransaction, CancellationToken, T> work, CancellationToken cancellationToken, int rows)
         : Answered<T>(cancellationToken)
     {
+        public override int Rows => rows;
+
         public override Task ExecuteAsync(DbConnection connection, DbTransaction transaction, CancellationToken stop)
         {
             Result = work(connection, transaction, stop);
