@@ -35,6 +35,17 @@ public sealed class GroupCommitTests
         return (release, held);
     }
 
+    /// <summary>An inbox row already stored in <paramref name="leads"/>: saving its key again breaks the primary key.</summary>
+    private static async Task<Guid> TakenAsync(TestHost host, ModuleDatabase leads)
+    {
+        var taken = Guid.CreateVersion7();
+        await using var scope = host.Scope();
+        var db = TestHost.Context(scope, leads);
+        db.InboxMessages.Add(Inbox(taken, host));
+        await db.SaveChangesAsync();
+        return taken;
+    }
+
     private static InboxMessage Inbox(Guid id, TestHost host) => new() { MessageId = id, Consumer = "GroupCommitTests", ProcessedAt = host.Clock.GetUtcNow().ToUnixTimeMilliseconds() };
 
     [SkippableTheory]
@@ -45,13 +56,7 @@ public sealed class GroupCommitTests
         await using var host = await TestHost.StartAsync(provider);
         var leads = host.Database("Leads");
         var writer = Writer(host, "Leads");
-        var taken = Guid.CreateVersion7();
-        await using (var scope = host.Scope())
-        {
-            var db = TestHost.Context(scope, leads);
-            db.InboxMessages.Add(Inbox(taken, host));
-            await db.SaveChangesAsync();
-        }
+        var taken = await TakenAsync(host, leads);
 
         var (release, held) = await HoldWriterAsync(host, "Leads");
         var batchesBefore = writer.Batches;
@@ -96,13 +101,7 @@ public sealed class GroupCommitTests
         await using var host = await TestHost.StartAsync(provider);
         var leads = host.Database("Leads");
         var writer = Writer(host, "Leads");
-        var taken = Guid.CreateVersion7();
-        await using (var scope = host.Scope())
-        {
-            var db = TestHost.Context(scope, leads);
-            db.InboxMessages.Add(Inbox(taken, host));
-            await db.SaveChangesAsync();
-        }
+        var taken = await TakenAsync(host, leads);
         var scopes = new List<AsyncServiceScope>();
         Task<int> Save(params Guid[] ids)
         {
