@@ -276,8 +276,14 @@ if [ -n "$rate" ]; then
   cpu_start=$(host_cpu_ms)
   start_recorders
   dotnet "$load_tool" rate --url "$base" --form "$form" --rate "$rate" --duration "$duration" --warmup "$warmup" \
-    --connections "${connections:-512}" --answers "$answers.rate" --out "$results"
+    --connections "${connections:-512}" --answers "$answers.rate" --out "$results" --cpu-pid "$host_pid"
   load_end=$(now_ms)
+  # The host's CPU from the first measured send, as in the closed loop (the warm-up is when the JIT does its work).
+  measured_ticks=$(result host_cpu_ticks_at_measured)
+  if [ -n "$measured_ticks" ]; then
+    cpu_start=$(( measured_ticks * 1000 / $(getconf CLK_TCK) ))
+    warm_answered=$(result warmup_accepted)
+  fi
 else
   if [ "$warmup" -gt 0 ]; then
     # Untimed: the host compiles its request path (JIT) before the measured run; these submissions are checked too.

@@ -33,6 +33,9 @@ internal static class OpenLoop
         var phoneDigit = options.Get("--phone-digit") ?? "9";
         if (phoneDigit is not { Length: 1 } || !char.IsAsciiDigit(phoneDigit[0])) throw new UsageException("--phone-digit takes one digit");
         var answersFile = options.Get("--answers");
+        // The host's CPU is counted from the first measured send (the warm-up is when the host's JIT does its work).
+        var cpuPid = options.Get("--cpu-pid") is { } pidText ? int.Parse(pidText, CultureInfo.InvariantCulture) : (int?)null;
+        long? cpuTicksAtMeasured = null;
         var results = new Results(options.Get("--out"));
 
         var total = (int)Math.Round((warmup + duration) * rate);
@@ -105,6 +108,7 @@ internal static class OpenLoop
                 {
                     var due = start + (long)(next * ticksPerRequest);
                     if (due > now) break;
+                    if (next == measuredFrom && cpuPid is { } pid) cpuTicksAtMeasured = CpuTicks(pid);
                     sendLagMs[next] = (now - due) * 1000.0 / Stopwatch.Frequency;
                     tasks[next] = SendAsync(next, due);
                     next++;
@@ -150,6 +154,8 @@ internal static class OpenLoop
         results.Add("duration_s", window);
         results.Add("warmup_s", warmup);
         results.Add("requests", measured.Length);
+        results.Add("warmup_accepted", Enumerable.Range(0, measuredFrom).Count(i => status[i] == 201));
+        if (cpuTicksAtMeasured is { } ticks) results.Add("host_cpu_ticks_at_measured", ticks);
         results.Add("accepted", accepted);
         results.Add("accepted_per_s", Math.Round(accepted / window));
         results.Add("non2xx", non2xx);
@@ -168,6 +174,22 @@ internal static class OpenLoop
     }
 
     /// <summary>"submissionId leadId" (leadId "-" when the answer had none) from a 201 body.</summary>
+    /// <summary>CPU time (user + system, all threads) process <paramref name="pid"/> has used, in clock ticks (<c>/proc/PID/stat</c>).</summary>
+    private static long? CpuTicks(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the command name, which is in parentheses and may hold spaces: state is field 3, utime 14, stime 15.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     private static string Answer(string body)
     {
         using var json = JsonDocument.Parse(body);

@@ -6,7 +6,7 @@ namespace Tandem.Load;
 /// the script reads for its summary.
 /// <code>
 /// floor   --dir DIR [--seconds 3] [--synchronous FULL]        durable SQLite commits/s, one row per commit, WAL
-/// rate    --url URL --form ID --rate N [--duration 15] [--warmup 3] [--connections 512] [--answers FILE] [--tag T]
+/// rate    --url URL --form ID --rate N [--duration 15] [--warmup 3] [--connections 512] [--answers FILE] [--tag T] [--cpu-pid PID: the host, whose CPU is read at the first measured send]
 /// verify  (--sqlite DIR | --postgres CONNSTRING) [--answers FILE]... [--deadline 120] [--since-unix-ms MS]
 /// pg-create ADMIN_CONNSTRING   /   pg-drop ADMIN_CONNSTRING DATABASE
 /// profile FILE.speedscope.json [--top 30] [--dump-other AREA]  where the host's busy thread time went (see Profile)
