@@ -165,10 +165,7 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
         // Messages reserved for inline dispatch are published by their caller: only the others wake the dispatcher.
         var announces = _announce;
         int result;
-        // Change detection once (it walks every tracked entity): OnSaving, HasChanges and SaveChanges would each repeat it.
-        var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
-        if (autoDetect) ChangeTracker.DetectChanges();
-        ChangeTracker.AutoDetectChangesEnabled = false;
+        var autoDetect = DetectChangesOnce();
         try
         {
             OnSaving();
@@ -201,9 +198,7 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         if (Writer is not null && Database.CurrentTransaction is null) return SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
-        var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
-        if (autoDetect) ChangeTracker.DetectChanges();
-        ChangeTracker.AutoDetectChangesEnabled = false;
+        var autoDetect = DetectChangesOnce();
         try
         {
             OnSaving();
@@ -213,6 +208,18 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
         {
             ChangeTracker.AutoDetectChangesEnabled = autoDetect;
         }
+    }
+
+    /// <summary>
+    /// Change detection once per save (it walks every tracked entity): OnSaving, HasChanges and SaveChanges would each
+    /// repeat it. Turns it off for the rest of the save; returns the setting the save restores at its end.
+    /// </summary>
+    private bool DetectChangesOnce()
+    {
+        var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
+        if (autoDetect) ChangeTracker.DetectChanges();
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        return autoDetect;
     }
 
     /// <summary>

@@ -262,8 +262,7 @@ public sealed class ModuleWriter : IAsyncDisposable
             catch (Exception ex)
             {
                 _logger.LogError(ex, "Group commit of {Count} writes to {Module} failed; each caller gets the error", done.Count, Module);
-                foreach (var item in done) item.Fail(ex);
-                foreach (var (item, error) in failed) item.Fail(error);
+                FailAll(ex);
                 await ResetConnectionAsync();
                 return;
             }
@@ -273,12 +272,6 @@ public sealed class ModuleWriter : IAsyncDisposable
             await transaction.DisposeAsync();
         }
 
-        // Everyone not answered yet: the ones that failed alone with their own error, the rest with the transaction's.
-        void FailAll(Exception error)
-        {
-            foreach (var (other, own) in failed) other.Fail(own);
-            foreach (var rest in batch) if (!rest.IsCompleted) rest.Fail(error);
-        }
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _items, done.Count);
         if (AfterCommit is { } afterCommit)
@@ -289,14 +282,20 @@ public sealed class ModuleWriter : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                foreach (var item in done) item.Fail(ex);
-                foreach (var (item, error) in failed) item.Fail(error);
+                FailAll(ex);
                 return;
             }
         }
         // Durable now: answer every caller (continuations run asynchronously, never on this loop).
         foreach (var item in done) item.Complete();
         foreach (var (item, error) in failed) item.Fail(error);
+
+        // Everyone not answered yet: the ones that failed alone with their own error, the rest with the given one.
+        void FailAll(Exception error)
+        {
+            foreach (var (item, own) in failed) item.Fail(own);
+            foreach (var rest in batch) if (!rest.IsCompleted) rest.Fail(error);
+        }
     }
 
     private async ValueTask ResetConnectionAsync()
