@@ -141,6 +141,57 @@ public sealed class GroupCommitTests
         Assert.Equal(good.Append(taken).Order(), stored.Order()); // neither failed piece left its first row behind
     }
 
+    /// <summary>
+    /// Work riding along (<see cref="ModuleWriter.RideAsync{T}"/>) waits for someone else's transaction, runs in it after
+    /// their pieces behind its own savepoint, and fails alone: the caller it rode with commits, and so does the rider
+    /// beside it.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task Work_riding_along_joins_the_next_commit_and_a_rider_that_fails_fails_alone(Provider provider)
+    {
+        await using var host = await TestHost.StartAsync(provider, "--Tandem:Database:GroupCommit:RideWithinMs=600000");
+        var leads = host.Database("Leads");
+        var writer = Writer(host, "Leads");
+        await TakenAsync(host, leads); // the writer's connection is open and a first batch is behind us
+        var batchesBefore = writer.Batches;
+
+        var broken = writer.RideAsync<int>((_, _, _) => throw new InvalidOperationException("this rider breaks"));
+        var counted = writer.RideAsync((connection, transaction, _) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT COUNT(*) FROM {Quoted(host, leads)}";
+            return Convert.ToInt32(command.ExecuteScalar());
+        });
+        await Task.Delay(100); // nothing commits for riders alone before their ten minutes
+        Assert.False(broken.IsCompleted || counted.IsCompleted);
+
+        var id = Guid.CreateVersion7();
+        await using (var scope = host.Scope())
+        {
+            var db = TestHost.Context(scope, leads);
+            db.InboxMessages.Add(Inbox(id, host));
+            Assert.Equal(1, await db.SaveChangesAsync());
+        }
+        Assert.Equal(1, writer.Batches - batchesBefore); // the save and both riders: one transaction
+        Assert.Equal("this rider breaks", (await Assert.ThrowsAsync<InvalidOperationException>(() => broken)).Message);
+        Assert.Equal(2, await counted); // it ran after the save, in its transaction: the taken row and the new one
+
+        // Nudged, a rider commits alone at once.
+        var alone = writer.RideAsync((_, _, _) => 7);
+        writer.Nudge();
+        Assert.Equal(7, await alone.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(2, writer.Batches - batchesBefore);
+    }
+
+    private static string Quoted(TestHost host, ModuleDatabase database)
+    {
+        using var scope = host.Services.CreateScope();
+        return ((ModuleDbContext)scope.ServiceProvider.GetRequiredService(database.ContextType)).QuotedTable<InboxMessage>();
+    }
+
     [SkippableTheory]
     [InlineData(Provider.Sqlite)]
     [InlineData(Provider.Postgres)]

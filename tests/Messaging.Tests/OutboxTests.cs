@@ -24,6 +24,17 @@ public sealed class OutboxTests
         return id;
     }
 
+    /// <summary>A message committed reserved for inline dispatch, as a request publishes it.</summary>
+    private static async Task<Guid> PublishInlineAsync<TNotification>(TestHost host, ModuleDatabase database, TNotification notification)
+        where TNotification : INotification
+    {
+        await using var scope = host.Scope();
+        var db = TestHost.Context(scope, database);
+        var id = db.PublishInline(notification);
+        await db.SaveChangesAsync();
+        return id;
+    }
+
     private static async Task<OutboxMessage> ReadAsync(TestHost host, ModuleDatabase database, Guid id)
     {
         await using var scope = host.Scope();
@@ -200,6 +211,54 @@ public sealed class OutboxTests
         host.Clock.Advance(TimeSpan.FromSeconds(31));
         Assert.Equal(1, await dispatcher.DispatchDueAsync(leads, CancellationToken.None));
         Assert.NotNull((await ReadAsync(host, leads, crashed)).ProcessedAt);
+    }
+
+    /// <summary>
+    /// Marks ride along (docs/architecture.md): a message handled inline is marked processed inside the module's next group
+    /// commit, not in a transaction of its own; a caller that waits for its marks (<c>DispatchDueAsync</c>) has them
+    /// committed at once; and with nothing else to ride in, a mark commits on its own after <c>RideWithinMs</c>.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_processed_mark_rides_in_the_modules_next_commit_instead_of_forcing_one_of_its_own(Provider provider)
+    {
+        await using var host = await TestHost.StartAsync(provider, "--Tandem:Database:GroupCommit:RideWithinMs=600000");
+        var leads = host.Database("Leads");
+        var writer = host.Services.GetRequiredKeyedService<ModuleWriter>("Leads");
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
+        var captured = new LeadCaptured("lead-1", "created", "consumer", new LeadSource("api"), DateTimeOffset.UnixEpoch);
+        var id = await PublishInlineAsync(host, leads, captured);
+
+        var batches = writer.Batches;
+        Assert.True((await dispatcher.DispatchInlineAsync("Leads", id, captured, CancellationToken.None)).Handled);
+        await Task.Delay(200); // the ride waits ten minutes: nothing may commit in Leads while nobody else writes there
+        Assert.Equal(batches, writer.Batches);
+        Assert.Null((await ReadAsync(host, leads, id)).ProcessedAt);
+
+        // Someone else's write to Leads: the mark is committed with it, in the same transaction.
+        var other = await AddRowAsync(host, leads, "Tandem.Modules.Leads.Contracts.LeadRenamed", "{}");
+        Assert.Equal(batches + 1, writer.Batches);
+        Assert.NotNull((await ReadAsync(host, leads, id)).ProcessedAt);
+
+        // A caller that waits for its marks has them committed now: of the two claimed, the one of a known type is marked.
+        var good = await AddRowAsync(host, leads, typeof(LeadCaptured).FullName!, NoOpLeadCaptured());
+        Assert.Equal(2, await dispatcher.DispatchDueAsync(leads, CancellationToken.None));
+        Assert.NotNull((await ReadAsync(host, leads, good)).ProcessedAt);
+        Assert.Null((await ReadAsync(host, leads, other)).ProcessedAt); // an unknown type fails and is retried later
+
+        // With nothing to ride in, a mark commits on its own once RideWithinMs has passed (real time: 50 ms here).
+        await using var quick = await TestHost.StartAsync(provider, "--Tandem:Database:GroupCommit:RideWithinMs=50");
+        var quickLeads = quick.Database("Leads");
+        id = await PublishInlineAsync(quick, quickLeads, captured);
+        var quickDispatcher = quick.Services.GetRequiredService<OutboxDispatcher>();
+        Assert.True((await quickDispatcher.DispatchInlineAsync("Leads", id, captured, CancellationToken.None)).Handled);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await ReadAsync(quick, quickLeads, id)).ProcessedAt is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the lone mark was never committed");
+            await Task.Delay(20);
+        }
     }
 
     [SkippableTheory]

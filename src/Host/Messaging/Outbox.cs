@@ -84,7 +84,7 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
     private readonly TimeProvider _clock;
     private readonly ILogger<OutboxDispatcher> _logger;
     private readonly Dictionary<string, ModuleDatabase> _databases;
-    private readonly Dictionary<string, Completions> _completions;
+    private readonly Dictionary<string, ProcessedMarks> _completions;
     private readonly IModuleState _state;
     private readonly ConcurrentDictionary<Type, BatchRoute?> _batchRoutes = new();
     private readonly InlineReplies _replies;
@@ -101,7 +101,7 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
         _clock = clock;
         _logger = logger;
         _databases = databases.Where(d => modules.IsEnabled(d.Module)).ToDictionary(d => d.Module, StringComparer.OrdinalIgnoreCase);
-        _completions = _databases.Values.ToDictionary(d => d.Module, d => new Completions(this, d), StringComparer.OrdinalIgnoreCase);
+        _completions = _databases.Values.ToDictionary(d => d.Module, d => new ProcessedMarks(scopes, d, clock, logger), StringComparer.OrdinalIgnoreCase);
     }
 
     private long _batchedMessages;
@@ -532,54 +532,5 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
         _logger.LogWarning(failure, "Outbox message {MessageId} ({Type}) of {Module} failed (attempt {Attempts}); next try in {Backoff}",
             message.Id, message.Type.Split('.')[^1], database.Module, attempts, _options.Backoff(attempts));
         return false;
-    }
-
-    /// <summary>
-    /// Messages of one module published successfully and waiting to be marked processed: marked together, in one
-    /// statement that joins the module's next group commit. Until then they keep their lease or reservation, so nobody
-    /// else takes them; if the process dies first, they are delivered again and the consumers' inboxes absorb it.
-    /// </summary>
-    private sealed class Completions(OutboxDispatcher dispatcher, ModuleDatabase database)
-    {
-        private readonly ConcurrentQueue<Guid> _ids = new();
-        private int _scheduled;
-        private Task _flush = Task.CompletedTask;
-
-        public void Add(Guid id)
-        {
-            _ids.Enqueue(id);
-            if (Interlocked.Exchange(ref _scheduled, 1) == 0) _flush = FlushAsync();
-        }
-
-        /// <summary>Completes once everything added so far is marked (or its marking failed and was logged).</summary>
-        public Task FlushedAsync() => Volatile.Read(ref _flush);
-
-        private async Task FlushAsync()
-        {
-            try
-            {
-                await using var scope = dispatcher._scopes.CreateAsyncScope();
-                var db = dispatcher.Context(scope, database);
-                await db.WriteAsync(async ct =>
-                {
-                    // From here on, a new Add schedules the next flush; everything queued until now is taken by this one.
-                    Volatile.Write(ref _scheduled, 0);
-                    var ids = new List<Guid>();
-                    while (ids.Count < 10_000 && _ids.TryDequeue(out var id)) ids.Add(id);
-                    if (!_ids.IsEmpty && Interlocked.Exchange(ref _scheduled, 1) == 0) _flush = FlushAsync();
-                    if (ids.Count == 0) return 0;
-                    var done = dispatcher._clock.GetUtcNow().ToUnixTimeMilliseconds();
-                    return await db.OutboxMessages.Where(m => ids.Contains(m.Id) && m.ProcessedAt == null).ExecuteUpdateAsync(s => s
-                        .SetProperty(m => m.ProcessedAt, done)
-                        .SetProperty(m => m.LockedBy, (string?)null)
-                        .SetProperty(m => m.LockedUntil, (long?)null), ct);
-                }, CancellationToken.None);
-            }
-            catch (Exception ex)
-            {
-                Volatile.Write(ref _scheduled, 0);
-                dispatcher._logger.LogWarning(ex, "Marking outbox messages of {Module} processed failed; they will be delivered again after their lease (consumers are idempotent)", database.Module);
-            }
-        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
@@ -13,12 +14,17 @@ namespace Tandem.Modules.Shared.Persistence;
 /// SQLite: a save that adds rows, or updates columns no key and no unique index reads, runs statements prepared once on
 /// the writer's connection instead of EF Core's update pipeline (<see cref="Persistence.PreparedWrites"/>; default on).
 /// </param>
-public sealed record GroupCommitOptions(bool Enabled, int MaxBatch, bool PreparedWrites = true)
+/// <param name="RideWithinMs">
+/// How long work that rides along (<see cref="ModuleWriter.RideAsync{T}"/>: outbox messages marked processed) waits for
+/// another caller's transaction to join before it commits on its own (default 100 ms).
+/// </param>
+public sealed record GroupCommitOptions(bool Enabled, int MaxBatch, bool PreparedWrites = true, int RideWithinMs = 100)
 {
     public static GroupCommitOptions From(IConfiguration configuration) => new(
         configuration.GetValue("Tandem:Database:GroupCommit:Enabled", true),
         Math.Max(1, configuration.GetValue("Tandem:Database:GroupCommit:MaxBatch", 256)),
-        configuration.GetValue("Tandem:Database:GroupCommit:PreparedWrites", true));
+        configuration.GetValue("Tandem:Database:GroupCommit:PreparedWrites", true),
+        Math.Max(0, configuration.GetValue("Tandem:Database:GroupCommit:RideWithinMs", 100)));
 }
 
 /// <summary>
@@ -32,6 +38,8 @@ public sealed record GroupCommitOptions(bool Enabled, int MaxBatch, bool Prepare
 public sealed class ModuleWriter : IAsyncDisposable
 {
     private readonly Channel<WriteItem> _queue = Channel.CreateUnbounded<WriteItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<WriteItem> _riders = new();
+    private int _rideTimer;
     private readonly Func<DbConnection> _connect;
     private readonly Action<DbConnection>? _prepare;
     private readonly GroupCommitOptions _options;
@@ -132,6 +140,38 @@ public sealed class ModuleWriter : IAsyncDisposable
         return item.Task;
     }
 
+    /// <summary>
+    /// Work nobody waits on to be durable at once (outbox messages marked processed, whose loss only means a redelivery the
+    /// inboxes absorb): it does not wake the writer, but joins the next transaction the writer commits for someone else,
+    /// after their pieces and behind its own savepoint. When nothing else comes within <c>RideWithinMs</c>, or someone
+    /// calls <see cref="Nudge"/>, it commits on its own. Completes after the commit it rode in.
+    /// </summary>
+    internal Task<T> RideAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, T> work)
+    {
+        EnsureStarted();
+        var item = new ConnectionItem<T>(work, CancellationToken.None, rows: 0);
+        _riders.Enqueue(item);
+        if (_options.RideWithinMs == 0) Nudge();
+        else if (Interlocked.Exchange(ref _rideTimer, 1) == 0) _ = WakeRidersLaterAsync();
+        return item.Task;
+    }
+
+    /// <summary>Commits what rides now, without waiting for other work (a caller that waits for its marks).</summary>
+    internal void Nudge()
+    {
+        if (!_riders.IsEmpty) _queue.Writer.TryWrite(Wake.Instance);
+    }
+
+    private async Task WakeRidersLaterAsync()
+    {
+        // Real time, not the application's clock: a frozen test clock must not hold marks back forever.
+        try { await Task.Delay(_options.RideWithinMs, _stopping.Token); }
+        catch (OperationCanceledException) { return; }
+        // A rider queued from here on arms the next timer; one queued before is taken by this nudge.
+        Volatile.Write(ref _rideTimer, 0);
+        Nudge();
+    }
+
     private void EnsureStarted()
     {
         if (_loop is not null) return;
@@ -152,16 +192,30 @@ public sealed class ModuleWriter : IAsyncDisposable
                 batch.Clear();
                 while (batch.Count < _options.MaxBatch && reader.TryRead(out var item))
                 {
+                    if (item is Wake) continue;
                     if (item.CancellationRequested) item.Cancel();
                     else batch.Add(item);
                 }
+                TakeRiders(batch);
                 if (batch.Count > 0) await CommitAsync(batch);
             }
+            // Stopping: what still rides commits before the writer goes.
+            batch.Clear();
+            TakeRiders(batch);
+            if (batch.Count > 0) await CommitAsync(batch);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
         }
-        while (reader.TryRead(out var left)) left.Fail(new ObjectDisposedException(nameof(ModuleWriter), $"The {Module} writer stopped before this write."));
+        var stopped = new ObjectDisposedException(nameof(ModuleWriter), $"The {Module} writer stopped before this write.");
+        while (reader.TryRead(out var left)) left.Fail(stopped);
+        while (_riders.TryDequeue(out var left)) left.Fail(stopped);
+    }
+
+    /// <summary>Work riding along goes after the callers' pieces (it has no rows to count, so it never runs first among them).</summary>
+    private void TakeRiders(List<WriteItem> batch)
+    {
+        while (_riders.TryDequeue(out var rider)) batch.Add(rider);
     }
 
     private async Task CommitAsync(List<WriteItem> batch)
@@ -330,6 +384,18 @@ public sealed class ModuleWriter : IAsyncDisposable
         public abstract void Complete();
         public abstract void Fail(Exception exception);
         public abstract void Cancel();
+    }
+
+    /// <summary>Wakes the loop to commit what rides (<see cref="Nudge"/>); never part of a batch.</summary>
+    private sealed class Wake : WriteItem
+    {
+        public static readonly Wake Instance = new();
+        public override bool CancellationRequested => false;
+        public override bool IsCompleted => true;
+        public override Task ExecuteAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
+        public override void Complete() { }
+        public override void Fail(Exception exception) { }
+        public override void Cancel() { }
     }
 
     /// <summary>A caller's write and the answer it waits for (its result after the commit, or the error).</summary>
