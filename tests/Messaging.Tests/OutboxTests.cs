@@ -230,15 +230,19 @@ public sealed class OutboxTests
         var captured = new LeadCaptured("lead-1", "created", "consumer", new LeadSource("api"), DateTimeOffset.UnixEpoch);
         var id = await PublishInlineAsync(host, leads, captured);
 
+        // The mark is queued while the Leads writer is busy: when it is free again, nothing wakes it for the mark (a mark
+        // that did would commit alone as soon as the held batch is answered, before the write below is even queued).
         var batches = writer.Batches;
+        var (release, held) = await GroupCommitTests.HoldWriterAsync(host, "Leads");
         Assert.True((await dispatcher.DispatchInlineAsync("Leads", id, captured, CancellationToken.None)).Handled);
-        await Task.Delay(200); // the ride waits ten minutes: nothing may commit in Leads while nobody else writes there
-        Assert.Equal(batches, writer.Batches);
+        release.SetResult();
+        await held;
+        Assert.Equal(batches + 1, writer.Batches); // the held one only: the ride waits ten minutes
         Assert.Null((await ReadAsync(host, leads, id)).ProcessedAt);
 
         // Someone else's write to Leads: the mark is committed with it, in the same transaction.
         var other = await AddRowAsync(host, leads, "Tandem.Modules.Leads.Contracts.LeadRenamed", "{}");
-        Assert.Equal(batches + 1, writer.Batches);
+        Assert.Equal(batches + 2, writer.Batches);
         Assert.NotNull((await ReadAsync(host, leads, id)).ProcessedAt);
 
         // A caller that waits for its marks has them committed now: of the two claimed, the one of a known type is marked.
