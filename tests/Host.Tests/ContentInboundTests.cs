@@ -476,6 +476,34 @@ public sealed class ContentInboundTests(ContentHosts hosts) : IClassFixture<Cont
         await TandemApi.AssertProblemAsync(unknown, HttpStatusCode.NotFound);
     }
 
+    /// <summary>
+    /// Submissions read their form from memory (FormCache); an edit on this host empties it (the test above: the edit is
+    /// seen by the very next submission), and a change made elsewhere (another host on the database, here a statement of
+    /// our own) is seen once the entry's lifetime (1 s by default) has passed: the form deleted behind the host's back ends
+    /// up refused, 404, instead of being served from memory for ever.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_form_changed_by_another_host_is_seen_by_submissions_within_the_cache_lifetime(Provider provider)
+    {
+        var (store, host) = await hosts.GetAsync(provider);
+        var seeded = await SeedAsync(host.Http);
+        Task<HttpResponseMessage> Submit() => TandemApi.SubmitJsonAsync(host.Anonymous, seeded.FormId,
+            new Dictionary<string, object> { ["email"] = $"cache.{Unique()}@exemple-solaire.fr", ["owner"] = true });
+        using (var first = await Submit()) Assert.Equal(HttpStatusCode.Created, first.StatusCode); // the form is now in memory
+
+        var deleted = await store.ScalarAsync("Content", $"DELETE FROM {store.Table("Content", "Forms")} WHERE \"Id\" = @id RETURNING 1", ("id", seeded.FormId));
+        Assert.Equal(1, deleted);
+
+        var status = await Eventually.ValueAsync(async () =>
+        {
+            using var response = await Submit();
+            return response.StatusCode;
+        }, s => s == HttpStatusCode.NotFound, TimeSpan.FromSeconds(15), s => $"the deleted form still answered {(int)s}", TimeSpan.FromMilliseconds(200));
+        Assert.Equal(HttpStatusCode.NotFound, status);
+    }
+
     [Fact]
     public async Task Markup_in_every_user_supplied_field_is_shown_encoded_on_every_page_and_in_the_pop_up_script()
     {

@@ -47,6 +47,7 @@ public static class ContentModuleRegistration
         services.AddSingleton(new PageStyle(options.Branding));
         services.AddSingleton<FormPage>();
         services.AddSingleton<AssetLinks>();
+        services.AddSingleton(sp => new FormCache(sp.GetRequiredService<TimeProvider>(), configuration));
         // Pop-up forms on the configured sites may post to /f/{formId} from the browser; no other origin, no credentials.
         services.AddCors(cors => cors.AddPolicy(SubmitForm.EmbedCorsPolicy, policy =>
         {

@@ -36,7 +36,8 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
 
     private TimeProvider Clock => AppService<TimeProvider>() ?? TimeProvider.System;
 
-    private T? AppService<T>() where T : class => Services?.GetService(typeof(T)) as T;
+    /// <summary>A service of the scope this context serves (or of the application), or null outside a host.</summary>
+    protected T? AppService<T>() where T : class => Services?.GetService(typeof(T)) as T;
 
     /// <summary>A context from the module's pool, bound to <paramref name="scope"/> until the scope disposes it (back to the pool).</summary>
     public static T Rent<T>(IDbContextFactory<T> pool, IServiceProvider scope) where T : ModuleDbContext
@@ -190,6 +191,7 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
         {
             ChangeTracker.AutoDetectChangesEnabled = autoDetect;
         }
+        OnSaved();
         _announce = false;
         if (announces) AppService<IOutboxSignal>()?.Notify(Module);
         return result;
@@ -202,7 +204,9 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
         try
         {
             OnSaving();
-            return base.SaveChanges(acceptAllChangesOnSuccess);
+            var result = base.SaveChanges(acceptAllChangesOnSuccess);
+            OnSaved();
+            return result;
         }
         finally
         {
@@ -229,6 +233,14 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
     /// so that the new values are saved. An added entity is written with whatever it holds.
     /// </summary>
     protected virtual void OnSaving()
+    {
+    }
+
+    /// <summary>
+    /// Called after a save succeeded (committed, unless the caller holds an explicit transaction): a module drops what it
+    /// keeps in memory of the rows just changed (Content's forms, <c>FormCache</c>). Not called when the save failed.
+    /// </summary>
+    protected virtual void OnSaved()
     {
     }
 

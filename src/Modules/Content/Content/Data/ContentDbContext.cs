@@ -131,6 +131,28 @@ internal class ContentDbContext(DbContextOptions options) : ModuleDbContext(opti
     public DbSet<Download> Downloads => Set<Download>();
     public DbSet<ContentSetting> Settings => Set<ContentSetting>();
 
+    /// <summary>This save changes what a submission reads of its form (<see cref="FormCache"/>).</summary>
+    private bool _formsChanged;
+
+    protected override void OnSaving()
+    {
+        _formsChanged = false;
+        foreach (var entry in ChangeTracker.Entries())
+            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
+                && entry.Entity is Form or Asset or LandingPage or Campaign)
+            {
+                _formsChanged = true;
+                return;
+            }
+    }
+
+    protected override void OnSaved()
+    {
+        if (!_formsChanged) return;
+        _formsChanged = false;
+        AppService<FormCache>()?.Invalidate();
+    }
+
     protected override void OnModuleModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Campaign>(b =>

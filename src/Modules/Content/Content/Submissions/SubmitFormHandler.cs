@@ -23,7 +23,8 @@ internal sealed class SubmitFormHandler(
     IOutboxDispatcher dispatcher,
     ISender sender,
     ContentOptions options,
-    AssetLinks links) : ICommandHandler<Contracts.SubmitForm, SubmitFormResult>
+    AssetLinks links,
+    FormCache forms) : ICommandHandler<Contracts.SubmitForm, SubmitFormResult>
 {
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -39,7 +40,7 @@ internal sealed class SubmitFormHandler(
         var values = command.Values;
         var slug = values.GetValueOrDefault(FormValueNames.Page) is { Length: > 0 and <= Limits.Slug } s && LandingPages.SlugPattern().IsMatch(s) ? s : null;
         var utmCampaign = Clip(values.GetValueOrDefault(FormValueNames.UtmCampaign));
-        var found = await FindFormAsync(db, command.FormId, slug, utmCampaign) ?? throw new NotFoundException("Form", command.FormId);
+        var found = await forms.GetAsync(new(command.FormId, slug, utmCampaign), () => FindFormAsync(db, command.FormId, slug, utmCampaign)) ?? throw new NotFoundException("Form", command.FormId);
         var form = found.Form;
 
         // A bot that fills the hidden honeypot gets the answer a person gets, and nothing is stored or announced.
@@ -115,8 +116,11 @@ internal sealed class SubmitFormHandler(
         return new SubmitFormResult(submission.Id, leadId, slug, assetPath);
     }
 
-    /// <summary>What a submission reads: the form, its asset's stage, interest and link, the landing page it was sent from.</summary>
-    private sealed record FoundForm(Form Form, string? AssetStage, string? AssetInterest, string? AssetUrl, string? PageId,
+    /// <summary>
+    /// What a submission reads: the form, its asset's stage, interest and link, the landing page it was sent from. Shared
+    /// by the requests of one form through <see cref="FormCache"/>: read only.
+    /// </summary>
+    internal sealed record FoundForm(Form Form, string? AssetStage, string? AssetInterest, string? AssetUrl, string? PageId,
         string? PageCampaignId, string? PageLanguage, string? UtmCampaignId);
 
     /// <summary>
