@@ -265,6 +265,72 @@ public sealed class OutboxTests
         }
     }
 
+    /// <summary>Polls <paramref name="done"/> until true, failing with <paramref name="what"/> after ten seconds; <paramref name="between"/> runs between polls.</summary>
+    private static async Task UntilAsync(Func<Task<bool>> done, string what, Action? between = null)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await done())
+        {
+            Assert.True(DateTime.UtcNow < deadline, what);
+            await Task.Delay(20);
+            between?.Invoke();
+        }
+    }
+
+    /// <summary>
+    /// While a module's dispatcher runs, a message its context commits is reserved for it with a lease and handed over from
+    /// memory after the commit: published and marked without any claim. A message committed inside the caller's own
+    /// transaction (which could still roll back) is announced instead and claimed from the table, as before.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_message_committed_while_the_dispatcher_runs_is_relayed_from_memory_without_a_claim(Provider provider)
+    {
+        await using var host = await TestHost.StartAsync(provider);
+        var leads = host.Database("Leads");
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
+        var captured = new LeadCaptured("lead-1", "created", "consumer", new LeadSource("api"), DateTimeOffset.UnixEpoch);
+        Assert.Null(dispatcher.RelayOwner("Leads")); // not running: a commit announces, the dispatcher would claim
+
+        await dispatcher.StartAsync(CancellationToken.None);
+        try
+        {
+            await UntilAsync(() => Task.FromResult(dispatcher.RelayOwner("Leads") is not null), "the Leads loop never started");
+            Guid relayed;
+            await using (var scope = host.Scope())
+            {
+                var db = TestHost.Context(scope, leads);
+                relayed = db.Publish(captured);
+                await db.SaveChangesAsync();
+            }
+            await UntilAsync(async () => (await ReadAsync(host, leads, relayed)).ProcessedAt is not null, "the relayed message was never processed");
+            Assert.Equal(1, dispatcher.RelayedMessages);
+            Assert.Equal(0, dispatcher.ClaimedMessages);
+
+            Guid claimed;
+            await using (var scope = host.Scope())
+            {
+                var db = TestHost.Context(scope, leads);
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                claimed = db.Publish(captured);
+                await db.SaveChangesAsync();
+                await transaction.CommitAsync();
+            }
+            // Announced at the save, before the commit: on PostgreSQL that claim may find nothing yet, and the next poll
+            // (Tandem:Outbox:PollIntervalMs, on the fake clock here) takes it.
+            await UntilAsync(async () => (await ReadAsync(host, leads, claimed)).ProcessedAt is not null, "the announced message was never processed",
+                () => host.Clock.Advance(TimeSpan.FromSeconds(1)));
+            Assert.Equal(1, dispatcher.RelayedMessages);
+            Assert.Equal(1, dispatcher.ClaimedMessages);
+        }
+        finally
+        {
+            await dispatcher.StopAsync(CancellationToken.None);
+        }
+        Assert.Null(dispatcher.RelayOwner("Leads"));
+    }
+
     [SkippableTheory]
     [InlineData(Provider.Sqlite)]
     [InlineData(Provider.Postgres)]

@@ -38,28 +38,48 @@ internal sealed class MessageTypes
     public Type? Find(string name) => _byName.GetValueOrDefault(name);
 }
 
-/// <summary>Wakes a module's dispatcher loop as soon as something was committed to its outbox.</summary>
+/// <summary>
+/// Wakes a module's dispatcher loop: <see cref="Notify"/> when a message was committed for it to claim from the table,
+/// <see cref="Wake"/> when messages were relayed to it from memory (nothing to claim).
+/// </summary>
 internal sealed class OutboxSignal : IOutboxSignal
 {
-    private readonly ConcurrentDictionary<string, Channel<bool>> _channels = new(StringComparer.OrdinalIgnoreCase);
+    private sealed class State
+    {
+        public readonly Channel<bool> Wakes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        public int ClaimWanted;
+    }
 
-    private Channel<bool> For(string module) => _channels.GetOrAdd(module, _ =>
-        Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite }));
+    private readonly ConcurrentDictionary<string, State> _states = new(StringComparer.OrdinalIgnoreCase);
 
-    public void Notify(string module) => For(module).Writer.TryWrite(true);
+    private State For(string module) => _states.GetOrAdd(module, _ => new State());
 
-    public async Task WaitAsync(string module, TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
+    public void Notify(string module)
+    {
+        var state = For(module);
+        Volatile.Write(ref state.ClaimWanted, 1);
+        state.Wakes.Writer.TryWrite(true);
+    }
+
+    public void Wake(string module) => For(module).Wakes.Writer.TryWrite(true);
+
+    /// <summary>Whether a claim was asked for since the last call (and forgets it: a later Notify asks again).</summary>
+    public bool TakeClaimWanted(string module) => Interlocked.Exchange(ref For(module).ClaimWanted, 0) == 1;
+
+    /// <summary>Waits for a wake or the timeout; false when the timeout elapsed.</summary>
+    public async Task<bool> WaitAsync(string module, TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
     {
         // The poll interval runs on the injected clock (DESIGN rule 8), like backoff and leases.
         using var timeoutCts = new CancellationTokenSource(timeout, clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutCts.Token);
         try
         {
-            await For(module).Reader.ReadAsync(linked.Token);
+            await For(module).Wakes.Reader.ReadAsync(linked.Token);
+            return true;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            // poll interval elapsed: look for due retries and expired leases
+            return false; // poll interval elapsed: look for due retries and expired leases
         }
     }
 }
@@ -131,57 +151,149 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
     private ModuleDbContext Context(AsyncServiceScope scope, ModuleDatabase database) =>
         (ModuleDbContext)scope.ServiceProvider.GetRequiredService(database.ContextType);
 
+    /// <summary>Messages relayed from memory per module whose loop runs here (<see cref="Relay"/>); a module is absent when its loop does not run.</summary>
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<RelayedMessage>> _relays = new(StringComparer.OrdinalIgnoreCase);
+
+    private long _relayedMessages;
+    private long _claimedMessages;
+
+    /// <summary>Messages handed over from memory after their commit (for tests and diagnostics).</summary>
+    public long RelayedMessages => Interlocked.Read(ref _relayedMessages);
+
+    /// <summary>Messages claimed from the outbox tables (for tests and diagnostics).</summary>
+    public long ClaimedMessages => Interlocked.Read(ref _claimedMessages);
+
+    public string? RelayOwner(string module) => _relays.ContainsKey(module) ? InstanceId : null;
+
+    public void Relay(string module, IReadOnlyList<RelayedMessage> messages)
+    {
+        if (!_relays.TryGetValue(module, out var queue)) return; // the loop stopped meanwhile: claimed once the lease expires
+        foreach (var message in messages) queue.Enqueue(message);
+        Interlocked.Add(ref _relayedMessages, messages.Count);
+        _signal.Wake(module);
+    }
+
+    /// <summary>A message to publish: claimed from the table, or relayed with its notification in hand.</summary>
+    private sealed record Claimed(OutboxMessage Message, object? Notification, bool FirstDelivery)
+    {
+        public static Claimed From(OutboxMessage message) => new(message, null, FirstDelivery: false);
+    }
+
+    /// <summary>
+    /// A relayed message as the loop publishes it. A first delivery (consumers skip their inbox lookup) only while it is
+    /// well inside its lease: past half of it, it might have expired and been claimed too, so the inboxes must look.
+    /// </summary>
+    private Claimed FromRelay(RelayedMessage relayed, long now) =>
+        new(new OutboxMessage { Id = relayed.Id, Type = relayed.Type, Payload = "", OccurredAt = relayed.ReservedAt },
+            relayed.Notification, FirstDelivery: now - relayed.ReservedAt < (long)(_options.Lease.TotalMilliseconds / 2));
+
     private async Task LoopAsync(ModuleDatabase database, CancellationToken stoppingToken)
     {
         var nextPurge = _clock.GetUtcNow();
         using var slots = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
-        while (!stoppingToken.IsCancellationRequested)
+        var relays = _relays.GetOrAdd(database.Module, _ => new ConcurrentQueue<RelayedMessage>());
+        // Claims run when something asks for one (a commit that did not relay, the start, the poll interval, a full claim
+        // that may have left more, an error); relayed messages need none.
+        var claimDue = true;
+        var lastClaim = _clock.GetUtcNow();
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                if (_clock.GetUtcNow() >= nextPurge)
-                {
-                    await PurgeAsync(database, stoppingToken);
-                    nextPurge = _clock.GetUtcNow().AddHours(1);
-                }
-                // Take the free places (at least one, waiting for it), claim that many, start them; repeat.
-                await slots.WaitAsync(stoppingToken);
-                var free = 1;
-                while (free < _options.BatchSize && slots.Wait(0)) free++;
-                List<OutboxMessage> batch;
                 try
                 {
-                    batch = await ClaimAsync(database, free, stoppingToken);
-                }
-                catch
-                {
-                    slots.Release(free);
-                    throw;
-                }
-                if (free > batch.Count) slots.Release(free - batch.Count);
-                foreach (var (route, messages) in Route(batch))
-                {
-                    // A batch consumer's messages go together, in one task holding one place per message.
-                    _ = Task.Run(async () =>
+                    if (_clock.GetUtcNow() >= nextPurge)
                     {
+                        await PurgeAsync(database, stoppingToken);
+                        nextPurge = _clock.GetUtcNow().AddHours(1);
+                    }
+                    // Take the free places (at least one, waiting for it), fill them with relayed messages, then claim; repeat.
+                    await slots.WaitAsync(stoppingToken);
+                    var free = 1;
+                    while (free < _options.BatchSize && slots.Wait(0)) free++;
+                    var batch = new List<Claimed>(free);
+                    var now = _clock.GetUtcNow();
+                    while (batch.Count < free && relays.TryDequeue(out var relayed)) batch.Add(FromRelay(relayed, now.ToUnixTimeMilliseconds()));
+                    // Under a steady stream of relays, a claim still runs every poll interval (retries due, expired leases).
+                    claimDue |= _signal.TakeClaimWanted(database.Module) || now - lastClaim >= _options.PollInterval;
+                    var claimedAll = false;
+                    if (claimDue && batch.Count < free)
+                    {
+                        claimDue = false;
+                        lastClaim = now;
+                        List<OutboxMessage> claimed;
                         try
                         {
-                            await PublishAsync(database, route, messages, stoppingToken);
+                            claimed = await ClaimAsync(database, free - batch.Count, stoppingToken);
                         }
-                        finally { slots.Release(messages.Count); }
-                    }, CancellationToken.None);
+                        catch
+                        {
+                            slots.Release(free);
+                            foreach (var c in batch) relays.Enqueue(new RelayedMessage(c.Message.Id, c.Message.Type, c.Message.OccurredAt, (INotification)c.Notification!));
+                            throw;
+                        }
+                        claimedAll = claimed.Count == free - batch.Count;
+                        Interlocked.Add(ref _claimedMessages, claimed.Count);
+                        foreach (var message in claimed) batch.Add(Claimed.From(message));
+                    }
+                    if (free > batch.Count) slots.Release(free - batch.Count);
+                    foreach (var (route, messages) in Route(batch))
+                    {
+                        // A batch consumer's messages go together, in one task holding one place per message.
+                        _ = Task.Run(async () =>
+                        {
+                            try
+                            {
+                                await PublishAsync(database, route, messages, stoppingToken);
+                            }
+                            finally { slots.Release(messages.Count); }
+                        }, CancellationToken.None);
+                    }
+                    if (claimedAll) claimDue = true; // a full claim may have left more behind
+                    if (batch.Count < free && relays.IsEmpty && !claimDue
+                        && !await _signal.WaitAsync(database.Module, _options.PollInterval, _clock, stoppingToken))
+                        claimDue = true;
                 }
-                if (batch.Count < free) await _signal.WaitAsync(database.Module, _options.PollInterval, _clock, stoppingToken);
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    claimDue = true;
+                    _logger.LogError(ex, "Outbox dispatch of {Module} failed; retrying", database.Module);
+                    await Task.Delay(_options.PollInterval, _clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                _logger.LogError(ex, "Outbox dispatch of {Module} failed; retrying", database.Module);
-                await Task.Delay(_options.PollInterval, _clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
+        }
+        finally
+        {
+            _relays.TryRemove(database.Module, out _);
+            await ReleaseRelayedAsync(database, relays);
+        }
+    }
+
+    /// <summary>
+    /// Stopping: the messages relayed but not yet published give their lease back, so that the next start (or another
+    /// host) takes them at once rather than when the lease expires.
+    /// </summary>
+    private async Task ReleaseRelayedAsync(ModuleDatabase database, ConcurrentQueue<RelayedMessage> relays)
+    {
+        var ids = new List<Guid>();
+        while (relays.TryDequeue(out var relayed)) ids.Add(relayed.Id);
+        if (ids.Count == 0) return;
+        try
+        {
+            await using var scope = _scopes.CreateAsyncScope();
+            var db = Context(scope, database);
+            var owner = InstanceId;
+            await db.WriteAsync(ct => db.OutboxMessages.Where(m => ids.Contains(m.Id) && m.LockedBy == owner && m.ProcessedAt == null)
+                .ExecuteUpdateAsync(u => u.SetProperty(m => m.LockedBy, (string?)null).SetProperty(m => m.LockedUntil, (long?)null), ct), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // They are delivered when their lease expires instead.
+            _logger.LogWarning(ex, "{Count} relayed messages of {Module} could not be released at stop", ids.Count, database.Module);
         }
     }
 
@@ -208,7 +320,7 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
     /// </summary>
     public async Task<int> DispatchDueAsync(ModuleDatabase database, CancellationToken cancellationToken)
     {
-        var batch = await ClaimAsync(database, _options.BatchSize, cancellationToken);
+        var batch = (await ClaimAsync(database, _options.BatchSize, cancellationToken)).Select(Claimed.From).ToList();
         await Parallel.ForEachAsync(Route(batch), new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken },
             async (work, ct) => await PublishAsync(database, work.Route, work.Messages, ct));
         await _completions[database.Module].FlushedAsync();
@@ -298,20 +410,22 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
     }
 
     /// <summary>One piece of claimed work (<see cref="Route"/>): a batch consumer's messages together, any other message alone.</summary>
-    private Task PublishAsync(ModuleDatabase database, BatchRoute? route, List<OutboxMessage> messages, CancellationToken cancellationToken) =>
-        route is null ? ProcessAsync(database, messages[0], notification: null, cancellationToken) : route.Run(this, database, messages, cancellationToken);
+    private Task PublishAsync(ModuleDatabase database, BatchRoute? route, List<Claimed> messages, CancellationToken cancellationToken) =>
+        route is null
+            ? ProcessAsync(database, messages[0].Message, messages[0].Notification, cancellationToken, messages[0].FirstDelivery)
+            : route.Run(this, database, messages, cancellationToken);
 
     /// <summary>
     /// Splits a claimed batch into work: the messages of a type some module consumes in batches (<see cref="IBatchNotificationHandler{T}"/>)
     /// together, when there are at least two of them; every other message on its own.
     /// </summary>
-    private List<(BatchRoute? Route, List<OutboxMessage> Messages)> Route(List<OutboxMessage> batch)
+    private List<(BatchRoute? Route, List<Claimed> Messages)> Route(List<Claimed> batch)
     {
-        var work = new List<(BatchRoute?, List<OutboxMessage>)>(batch.Count);
-        Dictionary<BatchRoute, List<OutboxMessage>>? groups = null;
+        var work = new List<(BatchRoute?, List<Claimed>)>(batch.Count);
+        Dictionary<BatchRoute, List<Claimed>>? groups = null;
         foreach (var message in batch)
         {
-            if (RouteOf(message.Type) is { } route)
+            if (RouteOf(message.Message.Type) is { } route)
             {
                 groups ??= [];
                 if (!groups.TryGetValue(route, out var list)) groups[route] = list = [];
@@ -342,7 +456,7 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
     /// <summary>How the messages of one notification type that has batch consumers are published.</summary>
     private abstract class BatchRoute
     {
-        public abstract Task Run(OutboxDispatcher dispatcher, ModuleDatabase database, List<OutboxMessage> messages, CancellationToken cancellationToken);
+        public abstract Task Run(OutboxDispatcher dispatcher, ModuleDatabase database, List<Claimed> messages, CancellationToken cancellationToken);
 
         /// <summary>Inline dispatches queued behind the group being handled.</summary>
         public abstract int InlineWaiting { get; }
@@ -353,12 +467,17 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
         /// <summary>Null until known: whether the type also has consumers without a batch form (published one by one).</summary>
         private bool? _others;
 
-        public override async Task Run(OutboxDispatcher dispatcher, ModuleDatabase database, List<OutboxMessage> messages, CancellationToken cancellationToken)
+        public override async Task Run(OutboxDispatcher dispatcher, ModuleDatabase database, List<Claimed> messages, CancellationToken cancellationToken)
         {
             var deliveries = new List<Delivery<TNotification>>(messages.Count);
             var alone = new List<OutboxMessage>();
-            foreach (var message in messages)
+            foreach (var (message, notification, firstDelivery) in messages)
             {
+                if (notification is TNotification relayed)
+                {
+                    deliveries.Add(new Delivery<TNotification>(message.Id, relayed, firstDelivery));
+                    continue;
+                }
                 try
                 {
                     deliveries.Add(new Delivery<TNotification>(message.Id,
@@ -370,7 +489,7 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
                 }
             }
             foreach (var message in alone) await dispatcher.ProcessAsync(database, message, notification: null, cancellationToken);
-            var byId = messages.ToDictionary(m => m.Id);
+            var byId = messages.ToDictionary(m => m.Message.Id, m => m.Message);
             await PublishAsync(dispatcher, database, deliveries, d => byId[d.MessageId], cancellationToken);
         }
 

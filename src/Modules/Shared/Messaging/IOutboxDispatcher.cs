@@ -23,7 +23,24 @@ public interface IOutboxDispatcher
 
     /// <summary>Claims a committed message by id and publishes it now; false when it was already taken, processed or disabled.</summary>
     ValueTask<bool> TryDispatchNowAsync(string module, Guid messageId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The lease owner to store on messages <paramref name="module"/> is about to commit so that they can be handed to its
+    /// running dispatcher from memory after the commit (<see cref="Relay"/>), or null when its dispatcher does not run
+    /// here (then the commit announces them and the dispatcher claims them from the table).
+    /// </summary>
+    string? RelayOwner(string module);
+
+    /// <summary>
+    /// Hands messages just committed with <see cref="RelayOwner"/>'s lease to the module's dispatcher, notification in
+    /// hand: no claim and no read. If this process dies first, the lease expires and any dispatcher claims them.
+    /// </summary>
+    void Relay(string module, IReadOnlyList<RelayedMessage> messages);
 }
+
+/// <summary>A committed outbox message handed to its dispatcher from memory (<see cref="IOutboxDispatcher.Relay"/>).</summary>
+/// <param name="ReservedAt">When its lease began (Unix ms): a message still waiting after half its lease is no longer a first delivery.</param>
+public sealed record RelayedMessage(Guid Id, string Type, long ReservedAt, INotification Notification);
 
 /// <summary>The outcome of <see cref="IOutboxDispatcher.DispatchInlineAsync"/>.</summary>
 /// <param name="Handled">Every consumer handled the message (its effects are committed).</param>

@@ -51,6 +51,7 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
     {
         _scope = null;
         _announce = false;
+        _published?.Clear();
         base.Dispose();
     }
 
@@ -58,6 +59,7 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
     {
         _scope = null;
         _announce = false;
+        _published?.Clear();
         return base.DisposeAsync();
     }
 
@@ -76,12 +78,15 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
     /// <summary>A message for the background dispatcher was added since the last save: the save wakes the dispatcher.</summary>
     private bool _announce;
 
+    /// <summary>Messages for the background dispatcher added since the last save, with their notification: relayed after it.</summary>
+    private List<(OutboxMessage Row, INotification Notification)>? _published;
+
     private Guid Enqueue<TNotification>(TNotification notification, bool inline) where TNotification : INotification
     {
         _announce |= !inline;
         var now = Clock.GetUtcNow().ToUnixTimeMilliseconds();
         var id = Guid.CreateVersion7();
-        OutboxMessages.Add(new OutboxMessage
+        var row = new OutboxMessage
         {
             Id = id,
             Type = typeof(TNotification).FullName!,
@@ -90,8 +95,35 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
             NextAttemptAt = now,
             LockedBy = inline ? InlineOwner(id) : null,
             LockedUntil = inline ? now + (long)(AppService<IOutboxDispatcher>()?.InlineReservation ?? TimeSpan.FromSeconds(30)).TotalMilliseconds : null,
-        });
+        };
+        OutboxMessages.Add(row);
+        if (!inline) (_published ??= []).Add((row, notification));
         return id;
+    }
+
+    /// <summary>
+    /// Reserves the messages this save stores for the module's dispatcher running in this process (its lease, as a claim
+    /// would), to hand them over from memory once committed (docs/architecture.md, "Relay after commit"). Null when there
+    /// are none or the dispatcher does not run here. Only for a save that commits on its own (not inside a caller's
+    /// transaction, which may still roll back).
+    /// </summary>
+    private List<RelayedMessage>? ReserveForRelay()
+    {
+        if (_published is not { Count: > 0 } published) return null;
+        var dispatcher = AppService<IOutboxDispatcher>();
+        if (dispatcher?.RelayOwner(Module) is not { } owner) return null;
+        var now = Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var until = now + (long)dispatcher.InlineReservation.TotalMilliseconds;
+        List<RelayedMessage>? relayed = null;
+        foreach (var (row, notification) in published)
+        {
+            // A message whose context was cleared, or saved already, is not part of this save.
+            if (Entry(row).State != EntityState.Added) continue;
+            row.LockedBy = owner;
+            row.LockedUntil = until;
+            (relayed ??= []).Add(new RelayedMessage(row.Id, row.Type, now, notification));
+        }
+        return relayed;
     }
 
     /// <summary>The lease owner of a message reserved for inline dispatch.</summary>
@@ -165,6 +197,7 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
     {
         // Messages reserved for inline dispatch are published by their caller: only the others wake the dispatcher.
         var announces = _announce;
+        List<RelayedMessage>? relayed = null;
         int result;
         var autoDetect = DetectChangesOnce();
         try
@@ -173,6 +206,7 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
             if (Writer is { } writer && Database.CurrentTransaction is null)
             {
                 if (!ChangeTracker.HasChanges()) return 0;
+                relayed = ReserveForRelay();
                 // Rows added, or updated without touching keys and unique columns (most hot-path saves): statements prepared
                 // once on the writer's connection (SQLite).
                 var rows = writer.PreparedWrites ? PreparedWrites.Collect(this) : null;
@@ -193,7 +227,10 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
         }
         OnSaved();
         _announce = false;
-        if (announces) AppService<IOutboxSignal>()?.Notify(Module);
+        _published?.Clear();
+        // Every message this save stored for the dispatcher is either relayed (its dispatcher runs here) or announced.
+        if (relayed is not null) AppService<IOutboxDispatcher>()!.Relay(Module, relayed);
+        else if (announces) AppService<IOutboxSignal>()?.Notify(Module);
         return result;
     }
 
