@@ -23,8 +23,9 @@
 #                       CPU is counted over the measured load only, per answered submission
 #   --floor-seconds S   how long the SQLite floor is measured (default 3)
 #   --drain-timeout S   how long to wait for the downstream backlog after the load (default 120)
-#   --counters FILE     record dotnet-counters (runtime, EF Core, Kestrel) during the load into FILE (csv) and print
-#                       their means (lock contention, GC, allocations, EF queries and SaveChanges per submission)
+#   --counters FILE     record dotnet-counters (runtime, EF Core, Kestrel, Tandem.Pipeline) during the load into FILE (csv)
+#                       and print their means (lock contention, GC, allocations, EF queries and SaveChanges per submission)
+#                       and, per module, the group commits and the outbox groups with their sizes
 #   --trace FILE        record a dotnet-trace sample of every thread's stack during the load into FILE (.nettrace,
 #                       and FILE.speedscope.json beside it) and print where the host's busy thread time went
 #   --syscalls FILE     run the host under `perf trace -s` (Debian package linux-perf): its fsync and sleep system calls
@@ -257,7 +258,7 @@ record_for=$(printf '00:00:%02d:%02d' $((record_seconds / 60)) $((record_seconds
 start_recorders() {
   if [ -n "$counters_file" ]; then
     "$counters_bin" collect -p "$host_pid" --format csv -o "$counters_file" --refresh-interval 1 --duration "$record_for" \
-      --counters System.Runtime,Microsoft.AspNetCore.Hosting,Microsoft-AspNetCore-Server-Kestrel,Microsoft.EntityFrameworkCore \
+      --counters System.Runtime,Microsoft.AspNetCore.Hosting,Microsoft-AspNetCore-Server-Kestrel,Microsoft.EntityFrameworkCore,Tandem.Pipeline \
       </dev/null >"$work/counters.log" 2>&1 &
     side_pids+=($!)
   fi

@@ -74,6 +74,7 @@ internal static class Counters
                 : "";
             Console.WriteLine(FormattableString.Invariant($"  {label,-46} mean {mean,9:0.##} {unit,-10} max {max,9:0.##}{perSubmission}"));
         }
+        PrintPipeline(series);
         foreach (var percentile in new[] { 50, 95, 99 })
         {
             var key = series.Keys.FirstOrDefault(k => k.StartsWith("http.server.request.duration", StringComparison.Ordinal)
@@ -84,5 +85,41 @@ internal static class Counters
                 $"  {$"server-side duration of a 201, p{percentile}",-46} mean {values.Average() * 1000,9:0.#} ms         max {values.Max() * 1000,9:0.#}"));
         }
         return 0;
+    }
+
+    /// <summary>
+    /// The <c>Tandem.Pipeline</c> meter per module, totals over the recording: group commits and writes per commit, the
+    /// outbox groups published (by the module's dispatcher loop, or inline for a waiting request) and messages per group,
+    /// messages relayed from memory or claimed, and batches that fell back to one by one. The batch sizes are what a
+    /// submission's cost depends on (docs/performance.md).
+    /// </summary>
+    private static void PrintPipeline(Dictionary<string, List<double>> series)
+    {
+        double Total(string instrument, string tags) => series
+            .Where(kv => kv.Key.StartsWith(instrument + " ", StringComparison.Ordinal) && kv.Key.EndsWith("[" + tags + "]", StringComparison.Ordinal))
+            .Sum(kv => kv.Value.Sum());
+        var modules = series.Keys.Where(k => k.StartsWith("tandem.", StringComparison.Ordinal))
+            .Select(k => k[(k.IndexOf("module=", StringComparison.Ordinal) + 7)..].Split(';', ']')[0]).Distinct().Order().ToList();
+        if (modules.Count == 0) return;
+        var seconds = series.Where(kv => kv.Key.StartsWith("tandem.", StringComparison.Ordinal)).Max(kv => kv.Value.Count);
+        Console.WriteLine(FormattableString.Invariant($"  Tandem.Pipeline, totals over {seconds} s (per module's database and outbox):"));
+        foreach (var module in modules)
+        {
+            var commits = Total("tandem.db.group_commits", $"module={module}");
+            var writes = Total("tandem.db.group_commit_writes", $"module={module}");
+            var line = FormattableString.Invariant($"    {module,-10} {commits,7:0} group commits, {(commits > 0 ? writes / commits : 0),5:0.0} writes each");
+            foreach (var path in new[] { "loop", "inline" })
+            {
+                var groups = Total("tandem.outbox.published_groups", $"module={module};path={path}");
+                var messages = Total("tandem.outbox.published_messages", $"module={module};path={path}");
+                if (groups > 0) line += FormattableString.Invariant($"; {path}: {groups:0} groups of {messages / groups:0.0} messages");
+            }
+            var relayed = Total("tandem.outbox.relayed", $"module={module}");
+            var claimed = Total("tandem.outbox.claimed", $"module={module}");
+            var fallbacks = Total("tandem.outbox.batch_fallbacks", $"module={module}");
+            if (relayed + claimed > 0) line += FormattableString.Invariant($"; relayed {relayed:0}, claimed {claimed:0}");
+            if (fallbacks > 0) line += FormattableString.Invariant($"; {fallbacks:0} batches fell back to one by one");
+            Console.WriteLine(line);
+        }
     }
 }

@@ -58,6 +58,7 @@ public sealed class GroupCommitTests
         var writer = Writer(host, "Leads");
         var taken = await TakenAsync(host, leads);
 
+        using var counts = new PipelineCounts(host.Services.GetRequiredService<PipelineMetrics>());
         var (release, held) = await HoldWriterAsync(host, "Leads");
         var batchesBefore = writer.Batches;
         var scopes = Enumerable.Range(0, 20).Select(_ => host.Scope()).ToArray();
@@ -81,6 +82,10 @@ public sealed class GroupCommitTests
         foreach (var scope in scopes) await scope.DisposeAsync();
 
         Assert.Equal(2, writer.Batches - batchesBefore); // the held one, then all twenty together
+        // The meter says the same: two transactions, carrying the held piece and the 19 saves that committed.
+        Assert.Equal(2, counts["tandem.db.group_commits", "Leads"]);
+        Assert.Equal(20, counts["tandem.db.group_commit_writes", "Leads"]);
+        Assert.Equal(0, counts["tandem.db.group_commits", "Prospects"]);
         await using var check = host.Scope();
         var stored = await TestHost.Context(check, leads).InboxMessages.AsNoTracking().Select(m => m.MessageId).ToListAsync();
         Assert.Equal(20, stored.Count); // the 19 good ones and the one that was there before

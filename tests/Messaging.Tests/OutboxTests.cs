@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -290,6 +292,7 @@ public sealed class OutboxTests
         await using var host = await TestHost.StartAsync(provider);
         var leads = host.Database("Leads");
         var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
+        using var counts = new PipelineCounts(host.Services.GetRequiredService<PipelineMetrics>());
         var captured = new LeadCaptured("lead-1", "created", "consumer", new LeadSource("api"), DateTimeOffset.UnixEpoch);
         Assert.Null(dispatcher.RelayOwner("Leads")); // not running: a commit announces, the dispatcher would claim
 
@@ -323,6 +326,12 @@ public sealed class OutboxTests
                 () => host.Clock.Advance(TimeSpan.FromSeconds(1)));
             Assert.Equal(1, dispatcher.RelayedMessages);
             Assert.Equal(1, dispatcher.ClaimedMessages);
+            // The same, as the Tandem.Pipeline meter tells it (this host's meter only: other tests run beside this one).
+            Assert.Equal(1, counts["tandem.outbox.relayed", "Leads"]);
+            Assert.Equal(1, counts["tandem.outbox.claimed", "Leads"]);
+            Assert.Equal(2, counts["tandem.outbox.published_messages", "Leads"]);
+            Assert.Equal(2, counts["tandem.outbox.published_groups", "Leads"]);
+            Assert.Equal(0, counts["tandem.outbox.claimed", "Content"]);
         }
         finally
         {
@@ -359,4 +368,30 @@ public sealed class OutboxTests
         Assert.Equal([stuck], remaining);
         Assert.Empty(await TestHost.Context(check, leads).InboxMessages.AsNoTracking().ToListAsync());
     }
+}
+
+/// <summary>What one host's <c>Tandem.Pipeline</c> meter counted, per instrument and module.</summary>
+internal sealed class PipelineCounts : IDisposable
+{
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentDictionary<(string Instrument, string Module), long> _totals = new();
+
+    public PipelineCounts(PipelineMetrics metrics)
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (ReferenceEquals(instrument.Meter, metrics.Meter)) listener.EnableMeasurementEvents(instrument);
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            var module = "";
+            foreach (var tag in tags) if (tag.Key == "module") module = (string)tag.Value!;
+            _totals.AddOrUpdate((instrument.Name, module), value, (_, total) => total + value);
+        });
+        _listener.Start();
+    }
+
+    public long this[string instrument, string module] => _totals.GetValueOrDefault((instrument, module));
+
+    public void Dispose() => _listener.Dispose();
 }

@@ -108,10 +108,13 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
     private readonly IModuleState _state;
     private readonly ConcurrentDictionary<Type, BatchRoute?> _batchRoutes = new();
     private readonly InlineReplies _replies;
+    private readonly PipelineMetrics _metrics;
 
     public OutboxDispatcher(IServiceScopeFactory scopes, IEnumerable<ModuleDatabase> databases, ModuleCatalog modules, MessageTypes types,
-        OutboxSignal signal, OutboxOptions options, TimeProvider clock, ILogger<OutboxDispatcher> logger, IModuleState state, InlineReplies replies)
+        OutboxSignal signal, OutboxOptions options, TimeProvider clock, ILogger<OutboxDispatcher> logger, IModuleState state, InlineReplies replies,
+        PipelineMetrics metrics)
     {
+        _metrics = metrics;
         _scopes = scopes;
         _replies = replies;
         _state = state;
@@ -170,6 +173,7 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
         if (!_relays.TryGetValue(module, out var queue)) return; // the loop stopped meanwhile: claimed once the lease expires
         foreach (var message in messages) queue.Enqueue(message);
         Interlocked.Add(ref _relayedMessages, messages.Count);
+        _metrics.Relayed.Add(messages.Count, PipelineMetrics.Module(module));
         _signal.Wake(module);
     }
 
@@ -234,6 +238,7 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
                         }
                         claimedAll = claimed.Count == free - batch.Count;
                         Interlocked.Add(ref _claimedMessages, claimed.Count);
+                        if (claimed.Count > 0) _metrics.Claimed.Add(claimed.Count, PipelineMetrics.Module(database.Module));
                         foreach (var message in claimed) batch.Add(Claimed.From(message));
                     }
                     if (free > batch.Count) slots.Release(free - batch.Count);
@@ -410,10 +415,13 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
     }
 
     /// <summary>One piece of claimed work (<see cref="Route"/>): a batch consumer's messages together, any other message alone.</summary>
-    private Task PublishAsync(ModuleDatabase database, BatchRoute? route, List<Claimed> messages, CancellationToken cancellationToken) =>
-        route is null
+    private Task PublishAsync(ModuleDatabase database, BatchRoute? route, List<Claimed> messages, CancellationToken cancellationToken)
+    {
+        _metrics.Publishing(database.Module, "loop", messages.Count);
+        return route is null
             ? ProcessAsync(database, messages[0].Message, messages[0].Notification, cancellationToken, messages[0].FirstDelivery)
             : route.Run(this, database, messages, cancellationToken);
+    }
 
     /// <summary>
     /// Splits a claimed batch into work: the messages of a type some module consumes in batches (<see cref="IBatchNotificationHandler{T}"/>)
@@ -528,6 +536,7 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
                 {
                     // One bad message must not fail its neighbours: each is published again on its own.
                     Interlocked.Increment(ref dispatcher._batchFallbacks);
+                    dispatcher._metrics.BatchFallbacks.Add(1, PipelineMetrics.Module(database.Module));
                     dispatcher._logger.LogDebug(ex, "A batch of {Count} {Type} failed; publishing them one by one", deliveries.Count, typeof(TNotification).Name);
                 }
             }
@@ -591,6 +600,7 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
                 }
                 try
                 {
+                    dispatcher._metrics.Publishing(database.Module, "inline", group.Count);
                     var handled = await PublishAsync(dispatcher, database, group.Select(g => g.Delivery).ToList(),
                         d => new OutboxMessage { Id = d.MessageId, Type = typeof(TNotification).FullName!, Payload = "" }, CancellationToken.None);
                     for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(handled[i]);

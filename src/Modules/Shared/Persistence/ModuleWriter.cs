@@ -48,15 +48,21 @@ public sealed class ModuleWriter : IAsyncDisposable
     private readonly Lock _startLock = new();
     private Task? _loop;
     private DbConnection? _connection;
+    private readonly KeyValuePair<string, object?> _moduleTag;
+    private readonly PipelineMetrics? _metrics;
 
     /// <param name="module">The module whose database this is.</param>
     /// <param name="connect">Creates a (closed) connection to the module's database.</param>
     /// <param name="prepare">Run once on the writer's own connection after it opens (SQLite pragmas).</param>
     /// <param name="options">Batch limits.</param>
     /// <param name="logger">Where a failed group commit is reported.</param>
-    public ModuleWriter(string module, Func<DbConnection> connect, Action<DbConnection>? prepare, GroupCommitOptions options, ILogger logger)
+    /// <param name="metrics">Where commits are counted (<c>Tandem.Pipeline</c>); none when null.</param>
+    public ModuleWriter(string module, Func<DbConnection> connect, Action<DbConnection>? prepare, GroupCommitOptions options, ILogger logger,
+        PipelineMetrics? metrics = null)
     {
+        _metrics = metrics;
         Module = module;
+        _moduleTag = PipelineMetrics.Module(module);
         _connect = connect;
         using (var probe = connect()) _preparedWrites = options.PreparedWrites && probe is Microsoft.Data.Sqlite.SqliteConnection;
         _prepare = prepare;
@@ -328,6 +334,8 @@ public sealed class ModuleWriter : IAsyncDisposable
 
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _items, done.Count);
+        _metrics?.GroupCommits.Add(1, _moduleTag);
+        _metrics?.GroupCommitWrites.Add(done.Count, _moduleTag);
         if (AfterCommit is { } afterCommit)
         {
             try

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics.Metrics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
@@ -7,6 +8,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -55,9 +57,10 @@ public static class PersistenceRegistration
         }
         services.AddSingleton(new ModuleDatabase(module, typeof(TContext)));
         var groupCommit = GroupCommitOptions.From(configuration);
+        services.TryAddSingleton(sp => new PipelineMetrics(sp.GetService<IMeterFactory>()));
         if (groupCommit.Enabled)
             services.AddKeyedSingleton(module, (sp, _) => new ModuleWriter(module, connect, prepare, groupCommit,
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ModuleWriter).FullName + "." + module)));
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ModuleWriter).FullName + "." + module), sp.GetRequiredService<PipelineMetrics>()));
         return services;
     }
 
