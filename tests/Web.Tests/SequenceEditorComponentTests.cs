@@ -98,7 +98,8 @@ public sealed class SequenceEditorComponentTests
 
         // The middle step goes: the first step's branch now points at the step that moved up.
         editor.Find("[data-testid=step][data-index='1'] [data-testid=remove-step]").Click();
-        Assert.Equal(2, editor.FindAll("[data-testid=step]").Count);
+        // MudBlazor's button handles the click asynchronously: wait for the markup (seen failing under CI load otherwise).
+        editor.WaitForAssertion(() => Assert.Equal(2, editor.FindAll("[data-testid=step]").Count), TimeSpan.FromSeconds(10));
         Assert.Equal(1, draft.Steps[0].Branches[0].GoTo);
         editor.Find("[data-testid=step][data-index='0'] [data-testid=remove-branch]").Click();
         Assert.Empty(draft.Steps[0].Branches);
