@@ -340,58 +340,6 @@ public sealed class OutboxTests
         Assert.Null(dispatcher.RelayOwner("Leads"));
     }
 
-    /// <summary>
-    /// Natural batching: while a batch consumer's group is in flight, the messages relayed for it wait and then go as one
-    /// group, instead of one group each. Content's visit stitching (a batch consumer of <see cref="LeadCaptured"/>) is held
-    /// in flight on Content's held writer.
-    /// </summary>
-    [SkippableTheory]
-    [InlineData(Provider.Sqlite)]
-    [InlineData(Provider.Postgres)]
-    public async Task Messages_arriving_while_their_consumers_group_is_in_flight_go_together_after_it(Provider provider)
-    {
-        await using var host = await TestHost.StartAsync(provider);
-        var leads = host.Database("Leads");
-        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
-        using var counts = new PipelineCounts(host.Services.GetRequiredService<PipelineMetrics>());
-        LeadCaptured Captured(int i) => new($"lead-{i}", "created", "consumer", new LeadSource("content", Reference: $"submission-{i}"), DateTimeOffset.UnixEpoch);
-        async Task<Guid> PublishAsync(int i)
-        {
-            await using var scope = host.Scope();
-            var db = TestHost.Context(scope, leads);
-            var id = db.Publish(Captured(i));
-            await db.SaveChangesAsync();
-            return id;
-        }
-
-        await dispatcher.StartAsync(CancellationToken.None);
-        TaskCompletionSource? release = null;
-        try
-        {
-            await UntilAsync(() => Task.FromResult(dispatcher.RelayOwner("Leads") is not null), "the Leads loop never started");
-            (release, var held) = await GroupCommitTests.HoldWriterAsync(host, "Content");
-            var ids = new List<Guid> { await PublishAsync(0) };
-            await UntilAsync(() => Task.FromResult(counts["tandem.outbox.published_groups", "Leads"] == 1), "the first message was never published");
-            for (var i = 1; i <= 5; i++) ids.Add(await PublishAsync(i)); // one save, one relay, one wake-up each
-            await UntilAsync(() => Task.FromResult(dispatcher.WaitingForTheirTurn("Leads") == 5), "the five did not wait for the group in flight");
-            Assert.Equal(1, counts["tandem.outbox.published_groups", "Leads"]);
-
-            release.SetResult();
-            await held;
-            foreach (var id in ids)
-                await UntilAsync(async () => (await ReadAsync(host, leads, id)).ProcessedAt is not null, "a message was never processed");
-            Assert.Equal(2, counts["tandem.outbox.published_groups", "Leads"]); // the one in flight, then the five together
-            Assert.Equal(6, counts["tandem.outbox.published_messages", "Leads"]);
-            Assert.Equal(0, dispatcher.WaitingForTheirTurn("Leads"));
-            Assert.Equal(0, dispatcher.ClaimedMessages);
-        }
-        finally
-        {
-            release?.TrySetResult(); // a failed assertion must not leave Content's writer held (the host could not stop)
-            await dispatcher.StopAsync(CancellationToken.None);
-        }
-    }
-
     [SkippableTheory]
     [InlineData(Provider.Sqlite)]
     [InlineData(Provider.Postgres)]

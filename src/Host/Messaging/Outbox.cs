@@ -166,11 +166,6 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
     /// <summary>Messages claimed from the outbox tables (for tests and diagnostics).</summary>
     public long ClaimedMessages => Interlocked.Read(ref _claimedMessages);
 
-    /// <summary>Messages of <paramref name="module"/>'s outbox waiting for their consumer's group in flight (for tests and diagnostics).</summary>
-    public int WaitingForTheirTurn(string module) => _turns.TryGetValue(module, out var turns) ? turns.Values.Sum(t => t.Waiting) : 0;
-
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<BatchRoute, RouteTurn>> _turns = new(StringComparer.OrdinalIgnoreCase);
-
     public string? RelayOwner(string module) => _relays.ContainsKey(module) ? InstanceId : null;
 
     public void Relay(string module, IReadOnlyList<RelayedMessage> messages)
@@ -201,7 +196,6 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
         var nextPurge = _clock.GetUtcNow();
         using var slots = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
         var relays = _relays.GetOrAdd(database.Module, _ => new ConcurrentQueue<RelayedMessage>());
-        var turns = _turns[database.Module] = new ConcurrentDictionary<BatchRoute, RouteTurn>();
         // Claims run when something asks for one (a commit that did not relay, the start, the poll interval, a full claim
         // that may have left more, an error); relayed messages need none.
         var claimDue = true;
@@ -250,11 +244,15 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
                     if (free > batch.Count) slots.Release(free - batch.Count);
                     foreach (var (route, messages) in Route(batch))
                     {
-                        // A batch consumer's messages go together, in one task holding one place per message; while a
-                        // group of that consumer is in flight, the next ones wait and go together after it.
-                        var turn = route is null ? null : turns.GetOrAdd(route, _ => new RouteTurn());
-                        if (turn is not null && !turn.TryStart(messages)) continue;
-                        _ = Task.Run(() => PublishInTurnAsync(database, route, turn, messages, slots, stoppingToken), CancellationToken.None);
+                        // A batch consumer's messages go together, in one task holding one place per message.
+                        _ = Task.Run(async () =>
+                        {
+                            try
+                            {
+                                await PublishAsync(database, route, messages, stoppingToken);
+                            }
+                            finally { slots.Release(messages.Count); }
+                        }, CancellationToken.None);
                     }
                     if (claimedAll) claimDue = true; // a full claim may have left more behind
                     if (batch.Count < free && relays.IsEmpty && !claimDue
@@ -276,73 +274,7 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
         finally
         {
             _relays.TryRemove(database.Module, out _);
-            _turns.TryRemove(database.Module, out _);
             await ReleaseRelayedAsync(database, relays);
-        }
-    }
-
-    /// <summary>
-    /// Publishes a group, then, for a batch consumer's route, every group that arrived meanwhile as one (natural
-    /// batching: the busier the route, the larger its groups; a lone message still goes at once). Each group gives its
-    /// places back when published.
-    /// </summary>
-    private async Task PublishInTurnAsync(ModuleDatabase database, BatchRoute? route, RouteTurn? turn, List<Claimed> messages,
-        SemaphoreSlim slots, CancellationToken stoppingToken)
-    {
-        var group = messages;
-        while (true)
-        {
-            try
-            {
-                await PublishAsync(database, route, group, stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                _logger.LogError(ex, "Publishing {Count} outbox messages of {Module} failed; they are retried", group.Count, database.Module);
-            }
-            finally
-            {
-                slots.Release(group.Count);
-            }
-            if (turn is null || turn.Next() is not { } next) return;
-            group = next;
-        }
-    }
-
-    /// <summary>One batch consumer's route in a module's loop: whether a group is in flight, and what waits for it.</summary>
-    private sealed class RouteTurn
-    {
-        private readonly Lock _lock = new();
-        private List<Claimed>? _waiting;
-        private bool _busy;
-
-        public int Waiting
-        {
-            get { lock (_lock) return _waiting?.Count ?? 0; }
-        }
-
-        /// <summary>True: the caller publishes <paramref name="messages"/> now. False: they wait for the group in flight.</summary>
-        public bool TryStart(List<Claimed> messages)
-        {
-            lock (_lock)
-            {
-                if (!_busy) return _busy = true;
-                if (_waiting is null) _waiting = messages;
-                else _waiting.AddRange(messages);
-                return false;
-            }
-        }
-
-        /// <summary>What waited, to publish next as one group; null (and the route is free) when nothing did.</summary>
-        public List<Claimed>? Next()
-        {
-            lock (_lock)
-            {
-                var next = _waiting;
-                _waiting = null;
-                if (next is null) _busy = false;
-                return next;
-            }
         }
     }
 
@@ -493,7 +425,7 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
 
     /// <summary>
     /// Splits a claimed batch into work: the messages of a type some module consumes in batches (<see cref="IBatchNotificationHandler{T}"/>)
-    /// together (a batch of one too: <see cref="BatchRoute{T}"/> publishes it one by one); every other message on its own.
+    /// together, when there are at least two of them; every other message on its own.
     /// </summary>
     private List<(BatchRoute? Route, List<Claimed> Messages)> Route(List<Claimed> batch)
     {
@@ -510,8 +442,11 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
             else work.Add((null, [message]));
         }
         if (groups is null) return work;
-        // A lone message of a batch consumer keeps its route: it may be joined by the ones arriving while it is in flight.
-        foreach (var (route, messages) in groups) work.Add((route, messages));
+        foreach (var (route, messages) in groups)
+        {
+            if (messages.Count == 1) work.Add((null, messages));
+            else work.Add((route, messages));
+        }
         return work;
     }
 
