@@ -43,8 +43,10 @@ public sealed class OutboxTests
         return await TestHost.Context(scope, database).OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == id);
     }
 
-    private static string NoOpLeadCaptured() => JsonSerializer.Serialize(
-        new LeadCaptured("lead-1", "created", "consumer", new LeadSource("api"), DateTimeOffset.UnixEpoch), ModuleDbContext.PayloadJson);
+    /// <summary>A capture no module acts on (its source is not a form): consumed without effects.</summary>
+    private static LeadCaptured NoOpCapture() => new("lead-1", "created", "consumer", new LeadSource("api"), DateTimeOffset.UnixEpoch);
+
+    private static string NoOpLeadCaptured() => JsonSerializer.Serialize(NoOpCapture(), ModuleDbContext.PayloadJson);
 
     [SkippableTheory]
     [InlineData(Provider.Sqlite)]
@@ -201,7 +203,7 @@ public sealed class OutboxTests
         await using (var scope = host.Scope())
         {
             var db = TestHost.Context(scope, leads);
-            reserved = db.PublishInline(new LeadCaptured("lead-1", "created", "consumer", new LeadSource("api"), DateTimeOffset.UnixEpoch));
+            reserved = db.PublishInline(NoOpCapture());
             crashed = db.PublishInline(new LeadCaptured("lead-2", "created", "consumer", new LeadSource("api"), DateTimeOffset.UnixEpoch));
             await db.SaveChangesAsync();
         }
@@ -229,7 +231,7 @@ public sealed class OutboxTests
         var leads = host.Database("Leads");
         var writer = host.Services.GetRequiredKeyedService<ModuleWriter>("Leads");
         var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
-        var captured = new LeadCaptured("lead-1", "created", "consumer", new LeadSource("api"), DateTimeOffset.UnixEpoch);
+        var captured = NoOpCapture();
         var id = await PublishInlineAsync(host, leads, captured);
 
         // The mark is queued while the Leads writer is busy: when it is free again, nothing wakes it for the mark (a mark
@@ -293,7 +295,7 @@ public sealed class OutboxTests
         var leads = host.Database("Leads");
         var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
         using var counts = new PipelineCounts(host.Services.GetRequiredService<PipelineMetrics>());
-        var captured = new LeadCaptured("lead-1", "created", "consumer", new LeadSource("api"), DateTimeOffset.UnixEpoch);
+        var captured = NoOpCapture();
         Assert.Null(dispatcher.RelayOwner("Leads")); // not running: a commit announces, the dispatcher would claim
 
         await dispatcher.StartAsync(CancellationToken.None);

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
 using Mediator;
@@ -114,7 +112,7 @@ public static class TandemApp
         services.AddSingleton<IBackgroundStart>(sp => sp.GetRequiredService<BackgroundStart>());
         services.AddSingleton<IOutboxSignal>(sp => new StartingOutboxSignal(sp.GetRequiredService<OutboxSignal>(), sp.GetRequiredService<DeferredStart>(),
             sp.GetRequiredService<BackgroundStart>()));
-        services.TryAddSingleton(sp => new PipelineMetrics(sp.GetService<IMeterFactory>()));
+        PipelineMetrics.TryAddTo(services);
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<IOutboxDispatcher>(sp => sp.GetRequiredService<OutboxDispatcher>());
         // The dispatcher begins a few seconds after start, or at the first new outbox message (docs/performance.md).

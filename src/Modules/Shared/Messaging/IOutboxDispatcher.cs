@@ -9,7 +9,10 @@ namespace Tandem.Modules.Shared.Messaging;
 /// </summary>
 public interface IOutboxDispatcher
 {
-    /// <summary>How long a message published with PublishInline waits for its caller before the background dispatcher takes it.</summary>
+    /// <summary>
+    /// The dispatcher's lease: how long a message reserved for its caller (PublishInline) or for relay (<see cref="RelayOwner"/>)
+    /// is left alone before the background dispatcher of any host takes it.
+    /// </summary>
     TimeSpan InlineReservation { get; }
 
     /// <summary>

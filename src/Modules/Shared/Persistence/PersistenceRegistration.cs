@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Diagnostics.Metrics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
@@ -8,7 +7,6 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -57,7 +55,7 @@ public static class PersistenceRegistration
         }
         services.AddSingleton(new ModuleDatabase(module, typeof(TContext)));
         var groupCommit = GroupCommitOptions.From(configuration);
-        services.TryAddSingleton(sp => new PipelineMetrics(sp.GetService<IMeterFactory>()));
+        PipelineMetrics.TryAddTo(services);
         if (groupCommit.Enabled)
             services.AddKeyedSingleton(module, (sp, _) => new ModuleWriter(module, connect, prepare, groupCommit,
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ModuleWriter).FullName + "." + module), sp.GetRequiredService<PipelineMetrics>()));

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Tandem.Modules.Shared.Persistence;
 
@@ -64,6 +66,10 @@ public sealed class PipelineMetrics
         Published.Add(1, tags);
         PublishedMessages.Add(messages, tags);
     }
+
+    /// <summary>Registers the container's one instance (the module databases and the dispatcher both need it).</summary>
+    public static void TryAddTo(IServiceCollection services) =>
+        services.TryAddSingleton(sp => new PipelineMetrics(sp.GetService<IMeterFactory>()));
 
     /// <summary>The <c>module</c> tag.</summary>
     public static KeyValuePair<string, object?> Module(string module) => new("module", module);
