@@ -4,6 +4,7 @@ using Tandem.Host.Messaging;
 using Tandem.Modules.Content.Contracts;
 using Tandem.Modules.Leads.Contracts;
 using Tandem.Modules.Outreach.Contracts;
+using Tandem.Modules.Outreach.Data;
 using Tandem.Modules.Prospects.Contracts;
 using Tandem.Modules.Shared.Messaging;
 using Tandem.Modules.Shared.Persistence;
@@ -171,6 +172,68 @@ public sealed class BatchConsumerTests
         await using var check = host.Scope();
         var tasks = await check.ServiceProvider.GetRequiredService<ISender>().Send(new ListTasks(null, null, null, 1, 100));
         Assert.Equal(10, tasks.Total);
+    }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task A_batch_enrols_only_prospects_neither_active_elsewhere_nor_once_in_the_automatic_sequence(Provider provider)
+    {
+        await using var host = await TestHost.StartAsync(provider);
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
+        var formId = await FormAsync(host);
+        await SubmitAsync(host, formId, 4, "again");
+        Assert.Equal(8, await dispatcher.DispatchDueAsync(host.Database("Leads"), CancellationToken.None));
+        Assert.Equal(4, await dispatcher.DispatchDueAsync(host.Database("Prospects"), CancellationToken.None));
+
+        List<(string ProspectId, string LeadId)> prospects;
+        await using (var scope = host.Scope())
+        {
+            prospects = [.. (await scope.ServiceProvider.GetRequiredService<ISender>().Send(new ListProspects(null, null, null, 1, 100))).Items
+                .Select(p => (p.Id, p.LeadId)).Order()];
+            var db = scope.ServiceProvider.GetRequiredService<OutreachDbContext>();
+            Assert.Equal(4, await db.Enrollments.CountAsync(e => e.Status == EnrollmentStatuses.Active));
+            // Two stay active in the built-in sequence; two are stopped in it.
+            var stopped = prospects.Take(2).Select(p => p.ProspectId).ToList();
+            await db.Enrollments.Where(e => stopped.Contains(e.ProspectId))
+                .ExecuteUpdateAsync(u => u.SetProperty(e => e.Status, EnrollmentStatuses.Stopped).SetProperty(e => e.StopReason, StopReasons.Manual));
+        }
+
+        async Task RequalifyAsync()
+        {
+            await using var scope = host.Scope();
+            var db = TestHost.Context(scope, host.Database("Prospects"));
+            foreach (var (prospectId, leadId) in prospects)
+                db.Publish(new ProspectQualified(prospectId, leadId, "consumer", 80, null, ProspectStages.Consideration, true,
+                    host.Clock.GetUtcNow(), host.Clock.GetUtcNow()));
+            await db.SaveChangesAsync();
+        }
+        async Task<List<(string ProspectId, string Status)>> EnrollmentsAsync()
+        {
+            await using var scope = host.Scope();
+            return [.. (await scope.ServiceProvider.GetRequiredService<OutreachDbContext>().Enrollments.AsNoTracking()
+                .Select(e => new { e.ProspectId, e.Status, e.SequenceId }).ToListAsync()).Select(e => (e.ProspectId, e.Status)).Order()];
+        }
+
+        // Qualified again while the built-in sequence is the automatic one: the active two are active somewhere, the
+        // stopped two were in it once. Nobody is enrolled.
+        var before = await EnrollmentsAsync();
+        var batched = dispatcher.BatchedMessages;
+        await RequalifyAsync();
+        Assert.Equal(4, await dispatcher.DispatchDueAsync(host.Database("Prospects"), CancellationToken.None));
+        Assert.Equal(batched + 4, dispatcher.BatchedMessages); // in one batch
+        Assert.Equal(before, await EnrollmentsAsync());
+
+        // A newer automatic sequence: the stopped two were never in it and are enrolled; the active two still are not.
+        await using (var scope = host.Scope())
+            await scope.ServiceProvider.GetRequiredService<ISender>().Send(new DefineSequence("Relance",
+                [new SequenceStepDefinition("call", 0, Instructions: "Rappeler")], AutoEnroll: true));
+        await RequalifyAsync();
+        Assert.Equal(4, await dispatcher.DispatchDueAsync(host.Database("Prospects"), CancellationToken.None));
+        var after = await EnrollmentsAsync();
+        Assert.Equal(6, after.Count);
+        Assert.All(prospects.Take(2), p => Assert.Equal(2, after.Count(e => e.ProspectId == p.ProspectId)));
+        Assert.All(prospects, p => Assert.Equal(1, after.Count(e => e.ProspectId == p.ProspectId && e.Status == EnrollmentStatuses.Active)));
     }
 
     [SkippableTheory]
