@@ -370,6 +370,45 @@ public sealed class OutboxTests
         Assert.Equal([stuck], remaining);
         Assert.Empty(await TestHost.Context(check, leads).InboxMessages.AsNoTracking().ToListAsync());
     }
+
+    [SkippableTheory]
+    [InlineData(Provider.Sqlite)]
+    [InlineData(Provider.Postgres)]
+    public async Task The_purge_deletes_the_oldest_first_a_few_rows_per_write_until_only_the_retained_ones_are_left(Provider provider)
+    {
+        await using var host = await TestHost.StartAsync(provider, "--Tandem:Outbox:RetentionDays=7", "--Tandem:Outbox:PurgeBatch=2");
+        var leads = host.Database("Leads");
+        var dispatcher = host.Services.GetRequiredService<OutboxDispatcher>();
+        var start = Now(host);
+        // Processed at minutes 0, 1, 1, 2, 3 (two at the same time, on either side of the first write's cut), then at
+        // minute 10, which the purge keeps; one outbox row never processed.
+        long[] minutes = [0, 1, 1, 2, 3, 10];
+        await using (var scope = host.Scope())
+        {
+            var db = TestHost.Context(scope, leads);
+            foreach (var (minute, i) in minutes.Select((m, i) => (m, i)))
+            {
+                var at = start + minute * 60_000;
+                db.InboxMessages.Add(new InboxMessage { MessageId = Guid.CreateVersion7(), Consumer = $"Test{i}", ProcessedAt = at });
+                db.OutboxMessages.Add(new OutboxMessage { Id = Guid.CreateVersion7(), Type = "T", Payload = "{}", OccurredAt = at, NextAttemptAt = at, ProcessedAt = at });
+            }
+            db.OutboxMessages.Add(new OutboxMessage { Id = Guid.CreateVersion7(), Type = "T", Payload = "{}", OccurredAt = start, NextAttemptAt = start + 86_400_000L * 30 });
+            await db.SaveChangesAsync();
+        }
+        using var counts = new PipelineCounts(host.Services.GetRequiredService<PipelineMetrics>());
+
+        host.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(5));
+        Assert.Equal(10, await dispatcher.PurgeAsync(leads, CancellationToken.None));
+        // Three writes: up to the 2nd oldest (minutes 0, 1, 1), up to the 4th (2, 3), then the last, finding none.
+        Assert.Equal(3, counts["tandem.db.group_commit_writes", "Leads"]);
+
+        await using var check = host.Scope();
+        var db2 = TestHost.Context(check, leads);
+        var inbox = await db2.InboxMessages.AsNoTracking().Select(m => m.ProcessedAt).ToListAsync();
+        Assert.Equal([start + 10 * 60_000], inbox);
+        var outbox = await db2.OutboxMessages.AsNoTracking().Select(m => m.ProcessedAt).ToListAsync();
+        Assert.Equal([null, start + 10 * 60_000], outbox.Order());
+    }
 }
 
 /// <summary>What one host's <c>Tandem.Pipeline</c> meter counted, per instrument and module.</summary>

@@ -164,3 +164,11 @@ VALUES ('20261130113151_ContentTimelineIndexes', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+CREATE INDEX "IX_InboxMessages_ProcessedAt" ON "InboxMessages" ("ProcessedAt");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261202105812_InboxProcessedAtIndex', '10.0.15');
+
+COMMIT;
+

@@ -322,3 +322,11 @@ VALUES ('20261130143944_LeadImportIndexes', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+CREATE INDEX "IX_InboxMessages_ProcessedAt" ON "InboxMessages" ("ProcessedAt");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261202105824_InboxProcessedAtIndex', '10.0.15');
+
+COMMIT;
+

@@ -255,3 +255,11 @@ VALUES ('20261130145053_ActivityLeadIndex', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+CREATE INDEX "IX_InboxMessages_ProcessedAt" ON "InboxMessages" ("ProcessedAt");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261202105846_InboxProcessedAtIndex', '10.0.15');
+
+COMMIT;
+

@@ -84,3 +84,11 @@ VALUES ('20261130053252_PrivacyAudit', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+CREATE INDEX "IX_InboxMessages_ProcessedAt" ON "InboxMessages" ("ProcessedAt");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261202105935_InboxProcessedAtIndex', '10.0.15');
+
+COMMIT;
+

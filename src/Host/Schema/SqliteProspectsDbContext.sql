@@ -111,3 +111,11 @@ VALUES ('20261130113806_ProspectOutcomeIndexes', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+CREATE INDEX "IX_InboxMessages_ProcessedAt" ON "InboxMessages" ("ProcessedAt");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261202105836_InboxProcessedAtIndex', '10.0.15');
+
+COMMIT;
+

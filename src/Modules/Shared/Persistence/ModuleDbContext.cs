@@ -332,6 +332,9 @@ public abstract class ModuleDbContext(DbContextOptions options) : DbContext(opti
             b.ToTable("InboxMessages");
             b.HasKey(m => new { m.MessageId, m.Consumer });
             b.Property(m => m.Consumer).HasMaxLength(200);
+            // The purge's search (Outbox.PurgeAsync): without it the hourly delete scanned every row of the week it keeps,
+            // holding the module's writer meanwhile. Inserts append to its end, which costs little.
+            b.HasIndex(m => m.ProcessedAt);
         });
         OnModuleModelCreating(modelBuilder);
     }

@@ -139,6 +139,8 @@ namespace Tandem.Host.Data.Migrations.Postgres
 
                     b.HasKey("MessageId", "Consumer");
 
+                    b.HasIndex("ProcessedAt");
+
                     b.ToTable("InboxMessages", "platform");
                 });
 

@@ -339,6 +339,8 @@ namespace Tandem.Modules.Content.Data.Migrations.Postgres
 
                     b.HasKey("MessageId", "Consumer");
 
+                    b.HasIndex("ProcessedAt");
+
                     b.ToTable("InboxMessages", "content");
                 });
 

@@ -333,6 +333,8 @@ namespace Tandem.Modules.Content.Data.Migrations.Sqlite
 
                     b.HasKey("MessageId", "Consumer");
 
+                    b.HasIndex("ProcessedAt");
+
                     b.ToTable("InboxMessages", (string)null);
                 });
 

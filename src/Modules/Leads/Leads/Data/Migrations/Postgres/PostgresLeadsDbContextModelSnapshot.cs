@@ -532,6 +532,8 @@ namespace Tandem.Modules.Leads.Data.Migrations.Postgres
 
                     b.HasKey("MessageId", "Consumer");
 
+                    b.HasIndex("ProcessedAt");
+
                     b.ToTable("InboxMessages", "leads");
                 });
 

@@ -516,6 +516,8 @@ namespace Tandem.Modules.Leads.Data.Migrations.Sqlite
 
                     b.HasKey("MessageId", "Consumer");
 
+                    b.HasIndex("ProcessedAt");
+
                     b.ToTable("InboxMessages", (string)null);
                 });
 

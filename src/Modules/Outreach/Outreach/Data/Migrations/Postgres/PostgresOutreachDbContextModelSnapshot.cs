@@ -480,6 +480,8 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Postgres
 
                     b.HasKey("MessageId", "Consumer");
 
+                    b.HasIndex("ProcessedAt");
+
                     b.ToTable("InboxMessages", "outreach");
                 });
 

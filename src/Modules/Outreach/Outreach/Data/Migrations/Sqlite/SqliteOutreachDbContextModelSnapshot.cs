@@ -472,6 +472,8 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Sqlite
 
                     b.HasKey("MessageId", "Consumer");
 
+                    b.HasIndex("ProcessedAt");
+
                     b.ToTable("InboxMessages", (string)null);
                 });
 

@@ -206,6 +206,8 @@ namespace Tandem.Modules.Prospects.Data.Migrations.Postgres
 
                     b.HasKey("MessageId", "Consumer");
 
+                    b.HasIndex("ProcessedAt");
+
                     b.ToTable("InboxMessages", "prospects");
                 });
 

@@ -200,6 +200,8 @@ namespace Tandem.Modules.Prospects.Data.Migrations.Sqlite
 
                     b.HasKey("MessageId", "Consumer");
 
+                    b.HasIndex("ProcessedAt");
+
                     b.ToTable("InboxMessages", (string)null);
                 });
 
