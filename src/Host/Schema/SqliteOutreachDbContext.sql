@@ -263,3 +263,11 @@ VALUES ('20261202105846_InboxProcessedAtIndex', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+CREATE INDEX "IX_Tasks_Status_DueAt" ON "Tasks" ("Status", "DueAt");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261202115529_ListIndexes', '10.0.15');
+
+COMMIT;
+

@@ -119,3 +119,19 @@ VALUES ('20261202105836_InboxProcessedAtIndex', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+DROP INDEX "IX_Prospects_Stage_Owner";
+
+CREATE INDEX "IX_Prospects_Owner_Id" ON "Prospects" ("Owner", "Id");
+
+CREATE INDEX "IX_Prospects_Stage_Id" ON "Prospects" ("Stage", "Id");
+
+CREATE INDEX "IX_Prospects_Stage_Outcome_CreatedAt_Id" ON "Prospects" ("Stage", "Outcome", "CreatedAt" DESC, "Id");
+
+CREATE INDEX "IX_Prospects_Stage_Owner_Id" ON "Prospects" ("Stage", "Owner", "Id");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261202115505_ListIndexes', '10.0.15');
+
+COMMIT;
+

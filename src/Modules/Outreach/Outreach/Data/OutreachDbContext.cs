@@ -205,6 +205,8 @@ internal class OutreachDbContext(DbContextOptions options) : ModuleDbContext(opt
             b.ToTable("Tasks");
             b.HasKey(x => x.Id);
             b.HasIndex(x => new { x.Status, x.Owner, x.DueAt });
+            // Everyone's open tasks by due date (the manager's list): read in order, not sorted whole.
+            b.HasIndex(x => new { x.Status, x.DueAt });
             b.HasIndex(x => x.ProspectId);
         });
         modelBuilder.Entity<Activity>(b =>

@@ -90,7 +90,12 @@ internal class ProspectsDbContext(DbContextOptions options) : ModuleDbContext(op
             b.HasKey(x => x.Id);
             // One prospect per lead: a redelivered or concurrent qualification cannot create a second one.
             b.HasIndex(x => x.LeadId).IsUnique();
-            b.HasIndex(x => new { x.Stage, x.Owner });
+            // The lists (docs/outbound.md, "Indexes"): by stage, by owner, by both, each in the list's order (Id), and the
+            // pipeline's open columns newest first, so that a page reads its rows in order instead of sorting the whole stage.
+            b.HasIndex(x => new { x.Stage, x.Owner, x.Id });
+            b.HasIndex(x => new { x.Stage, x.Id });
+            b.HasIndex(x => new { x.Owner, x.Id });
+            b.HasIndex(x => new { x.Stage, x.Outcome, x.CreatedAt, x.Id }).IsDescending(false, false, true, false);
             // By outcome (docs/outbound.md, "Indexes"): the pipeline's won and lost columns (Outcome = …, newest first: the index order,
             // no sort) and the SLA's open prospects created before a time; the numbers' won and lost decided in a period.
             b.HasIndex(x => new { x.Outcome, x.CreatedAt, x.Id }).IsDescending(false, true, false);

@@ -225,6 +225,8 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Postgres
 
                     b.HasIndex("ProspectId");
 
+                    b.HasIndex("Status", "DueAt");
+
                     b.HasIndex("Status", "Owner", "DueAt");
 
                     b.ToTable("Tasks", "outreach");

@@ -219,6 +219,8 @@ namespace Tandem.Modules.Outreach.Data.Migrations.Sqlite
 
                     b.HasIndex("ProspectId");
 
+                    b.HasIndex("Status", "DueAt");
+
                     b.HasIndex("Status", "Owner", "DueAt");
 
                     b.ToTable("Tasks", (string)null);

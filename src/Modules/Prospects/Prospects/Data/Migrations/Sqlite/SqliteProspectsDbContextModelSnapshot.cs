@@ -178,10 +178,17 @@ namespace Tandem.Modules.Prospects.Data.Migrations.Sqlite
 
                     b.HasIndex("Outcome", "OutcomeAt");
 
-                    b.HasIndex("Stage", "Owner");
+                    b.HasIndex("Owner", "Id");
+
+                    b.HasIndex("Stage", "Id");
 
                     b.HasIndex("Outcome", "CreatedAt", "Id")
                         .IsDescending(false, true, false);
+
+                    b.HasIndex("Stage", "Owner", "Id");
+
+                    b.HasIndex("Stage", "Outcome", "CreatedAt", "Id")
+                        .IsDescending(false, false, true, false);
 
                     b.ToTable("Prospects");
                 });
