@@ -46,6 +46,7 @@ public static class OutreachModuleRegistration
         // The reps' mailboxes: sender address, daily cap and send window (docs/outbound.md, "Mailboxes").
         services.AddSingleton(Mailboxes.From(configuration));
         services.AddSingleton<SchedulerSignal>();
+        services.AddSingleton<StepRunner>();
         services.AddSingleton<SchedulerGate>();
         services.AddSingleton<SequenceCache>();
         services.AddSingleton<TemplateRenderer>();

@@ -11,27 +11,43 @@ using Tandem.Modules.Shared.Modules;
 
 namespace Tandem.Modules.Outreach.Enrolment;
 
-/// <summary>Creates enrolments: a snapshot of the contact card, the first step scheduled, the scheduler woken.</summary>
-internal sealed class Enroller(OutreachDbContext db, SequenceCache sequences, SchedulerSignal signal, TimeProvider clock)
+/// <summary>
+/// Creates enrolments: a snapshot of the contact card and the first step scheduled. A first step due at once that needs no
+/// channel (a call, LinkedIn or manual step) is run in the same commit, as the step scheduler would run it (the same
+/// contact policy; a rep task when allowed): the task exists when the enrolment does, without the scheduler's claim and
+/// run, two more commits (docs/outbound.md, "Steps due at enrolment"). Anything else due now wakes the scheduler.
+/// </summary>
+internal sealed class Enroller(OutreachDbContext db, SequenceCache sequences, SchedulerSignal signal, StepRunner runner, IServiceProvider services,
+    TimeProvider clock)
 {
     public async Task<Enrollment> EnrolAsync(ProspectContact contact, string sequenceId, CancellationToken cancellationToken)
     {
-        var enrollment = Add(contact, await sequences.GetAsync(db, sequenceId, cancellationToken));
-        await db.SaveChangesAsync(cancellationToken);
-        signal.Notify();
-        return enrollment;
+        var first = Add(contact, await sequences.GetAsync(db, sequenceId, cancellationToken));
+        await SaveAsync([first], cancellationToken);
+        return first.Enrollment;
     }
 
     /// <summary>Enrols many prospects in one sequence, in one commit.</summary>
     public async Task EnrolManyAsync(IEnumerable<ProspectContact> contacts, string sequenceId, CancellationToken cancellationToken)
     {
         var sequence = await sequences.GetAsync(db, sequenceId, cancellationToken);
-        foreach (var contact in contacts) Add(contact, sequence);
-        await db.SaveChangesAsync(cancellationToken);
-        signal.Notify();
+        await SaveAsync([.. contacts.Select(c => Add(c, sequence))], cancellationToken);
     }
 
-    private Enrollment Add(ProspectContact contact, Sequence sequence)
+    private async Task SaveAsync(List<(Enrollment Enrollment, ScheduledStep Step)> added, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var runNow = added.Where(a => a.Step.Kind != StepKinds.Email && a.Step.DueAt <= now).ToList();
+        if (runNow.Count > 0)
+            await runner.RunAsync(services, db, [.. runNow.Select(a => a.Step)], runNow.ToDictionary(a => a.Enrollment.Id, a => a.Enrollment),
+                new HashSet<string>(), cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        // An email step, a step deferred to now, or a next step due at once (after a blocked one) is the scheduler's.
+        if (db.ChangeTracker.Entries<ScheduledStep>().Any(e => e.Entity.Status == StepStatuses.Due && e.Entity.DueAt <= clock.GetUtcNow().ToUnixTimeMilliseconds()))
+            signal.Notify();
+    }
+
+    private (Enrollment Enrollment, ScheduledStep Step) Add(ProspectContact contact, Sequence sequence)
     {
         var now = clock.GetUtcNow();
         var enrollment = new Enrollment
@@ -41,8 +57,7 @@ internal sealed class Enroller(OutreachDbContext db, SequenceCache sequences, Sc
             CreatedAt = now,
         };
         db.Enrollments.Add(enrollment);
-        new StepFlow(db).Schedule(enrollment, sequence, 0, now);
-        return enrollment;
+        return (enrollment, new StepFlow(db).Schedule(enrollment, sequence, 0, now));
     }
 }
 

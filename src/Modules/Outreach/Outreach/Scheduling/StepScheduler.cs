@@ -63,7 +63,7 @@ internal sealed class SchedulerSignal
 /// and the idempotency key makes the channel absorb a send that had already happened.
 /// </summary>
 internal sealed partial class StepScheduler(IServiceScopeFactory scopes, SchedulerOptions options, SchedulerSignal signal, SchedulerGate gate, IBackgroundStart start, IModuleState modules,
-    TimeProvider clock, ILogger<StepScheduler> logger) : BackgroundService
+    StepRunner runner, TimeProvider clock, ILogger<StepScheduler> logger) : BackgroundService
 {
     private readonly string _instance = Environment.MachineName + ":" + Environment.ProcessId + ":" + Guid.NewGuid().ToString("N")[..8];
 
@@ -119,13 +119,52 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
         return await db.Steps.FromSqlRaw(sql, _instance, until, now, options.BatchSize).AsNoTracking().ToListAsync(cancellationToken);
     }
 
+    private async Task ExecuteAsync(IServiceProvider services, OutreachDbContext db, List<ScheduledStep> claimed, CancellationToken cancellationToken)
+    {
+        var enrollmentIds = claimed.Select(s => s.EnrollmentId).Distinct().ToList();
+        var enrollments = await db.Enrollments.Where(e => enrollmentIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
+        var taskIds = claimed.Where(s => s.Kind != StepKinds.Email).Select(s => s.Id).ToList();
+        var existingTasks = taskIds.Count == 0 ? [] : (await db.Tasks.AsNoTracking().Where(t => taskIds.Contains(t.Id)).Select(t => t.Id).ToListAsync(cancellationToken)).ToHashSet();
+        db.Steps.AttachRange(claimed);
+        foreach (var step in claimed)
+        {
+            step.LockedBy = null;
+            step.LockedUntil = null;
+        }
+        var emails = await runner.RunAsync(services, db, claimed, enrollments, existingTasks, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        LogBatch(logger, claimed.Count, emails);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Scheduler ran {Steps} steps ({Emails} emails)")]
+    private static partial void LogBatch(ILogger logger, int steps, int emails);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Scheduler batch failed; its steps are retried when their lease expires")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>
+/// Runs due steps (docs/outbound.md, "Steps due at enrolment"): for the step scheduler, on the steps it claimed; for the
+/// enrolment, on the first steps that are due at once and need no channel (a call, LinkedIn or manual step becomes its rep
+/// task in the enrolment's own commit). The same contact policy decides either way.
+/// </summary>
+internal sealed class StepRunner(IServiceScopeFactory scopes, SchedulerOptions options, TimeProvider clock)
+{
     private sealed record Send(ScheduledStep Step, string Recipient, string? Subject, string? Body, string? From, string? FromDisplayName)
     {
         public Contracts.ChannelSendReceipt? Receipt { get; set; }
     }
 
-    private async Task ExecuteAsync(IServiceProvider services, OutreachDbContext db, List<ScheduledStep> claimed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="steps"/> (tracked by <paramref name="db"/>, their enrolments in <paramref name="enrollments"/>):
+    /// the contact policy asked for all of them at once, emails sent through the channel, calls, LinkedIn and manual steps
+    /// made rep tasks (unless <paramref name="existingTasks"/> holds one already), the next steps scheduled. The caller
+    /// saves. Returns how many emails were attempted.
+    /// </summary>
+    public async Task<int> RunAsync(IServiceProvider services, OutreachDbContext db, IReadOnlyList<ScheduledStep> steps,
+        IReadOnlyDictionary<string, Enrollment> enrollments, IReadOnlySet<string> existingTasks, CancellationToken cancellationToken)
     {
+        var claimed = steps;
         var sequences = services.GetRequiredService<SequenceCache>();
         var policy = services.GetRequiredService<IContactPolicy>();
         var renderer = services.GetRequiredService<TemplateRenderer>();
@@ -136,11 +175,6 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
         // Emails sent today per owner (counted once per batch, then by this batch's own sends), for the daily caps.
         var sentToday = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var flow = new StepFlow(db);
-        var enrollmentIds = claimed.Select(s => s.EnrollmentId).Distinct().ToList();
-        var enrollments = await db.Enrollments.Where(e => enrollmentIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
-        var taskIds = claimed.Where(s => s.Kind != StepKinds.Email).Select(s => s.Id).ToList();
-        var existingTasks = taskIds.Count == 0 ? [] : (await db.Tasks.AsNoTracking().Where(t => taskIds.Contains(t.Id)).Select(t => t.Id).ToListAsync(cancellationToken)).ToHashSet();
-        db.Steps.AttachRange(claimed);
         var now = clock.GetUtcNow();
         var sends = new List<Send>();
         var toAdvance = new List<(ScheduledStep Step, string? Outcome)>();
@@ -150,8 +184,6 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
         var attempts = new List<(ContactAttempt, ContactCard)>(claimed.Count);
         foreach (var step in claimed)
         {
-            step.LockedBy = null;
-            step.LockedUntil = null;
             if (!enrollments.TryGetValue(step.EnrollmentId, out var enrollment) || enrollment.Status != EnrollmentStatuses.Active)
             {
                 step.Status = StepStatuses.Skipped;
@@ -292,8 +324,7 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
             var sequence = await sequences.GetAsync(db, enrollment.SequenceId, cancellationToken);
             await flow.AdvanceAsync(enrollment, sequence, step, outcome, now, cancellationToken);
         }
-        await db.SaveChangesAsync(cancellationToken);
-        LogBatch(logger, claimed.Count, sends.Count);
+        return sends.Count;
     }
 
     /// <summary>
@@ -328,9 +359,4 @@ internal sealed partial class StepScheduler(IServiceScopeFactory scopes, Schedul
         return null;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Scheduler ran {Steps} steps ({Emails} emails)")]
-    private static partial void LogBatch(ILogger logger, int steps, int emails);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Scheduler batch failed; its steps are retried when their lease expires")]
-    private static partial void LogBatchFailed(ILogger logger, Exception exception);
 }
