@@ -29,8 +29,8 @@ public sealed class QueryPlanTests
     /// </summary>
     private static readonly HashSet<string> Configuration = new(StringComparer.Ordinal)
     {
-        "Forms", "LandingPages", "Assets", "Campaigns", "MqlDefinitions", "ScoringRules", "Icps", "Personas",
-        "Sequences", "SequenceSteps", "BookingProfiles", "__EFMigrationsHistory",
+        "Forms", "LandingPages", "Assets", "Campaigns", "MqlDefinitions", "Icps", "Personas", "Sequences", "BookingProfiles",
+        "__EFMigrationsHistory",
     };
 
     [Fact]

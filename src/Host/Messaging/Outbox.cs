@@ -336,7 +336,7 @@ internal sealed class OutboxDispatcher : BackgroundService, IOutboxDispatcher
                 return (outbox, inbox, outboxCut is not null || inboxCut is not null);
             }, cancellationToken);
             purged += outbox + inbox;
-            more = full;
+            more = full; // a table had a full batch: more may be due
         }
         while (more);
         return purged;

@@ -43,8 +43,8 @@ internal sealed class Enroller(OutreachDbContext db, SequenceCache sequences, Sc
                 new HashSet<string>(), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         // An email step, a step deferred to now, or a next step due at once (after a blocked one) is the scheduler's.
-        if (db.ChangeTracker.Entries<ScheduledStep>().Any(e => e.Entity.Status == StepStatuses.Due && e.Entity.DueAt <= clock.GetUtcNow().ToUnixTimeMilliseconds()))
-            signal.Notify();
+        var saved = clock.GetUtcNow().ToUnixTimeMilliseconds(); // after the run: a next step it scheduled is due at its own "now"
+        if (db.ChangeTracker.Entries<ScheduledStep>().Any(e => e.Entity.Status == StepStatuses.Due && e.Entity.DueAt <= saved)) signal.Notify();
     }
 
     private (Enrollment Enrollment, ScheduledStep Step) Add(ProspectContact contact, Sequence sequence)

@@ -164,7 +164,6 @@ internal sealed class StepRunner(IServiceScopeFactory scopes, SchedulerOptions o
     public async Task<int> RunAsync(IServiceProvider services, OutreachDbContext db, IReadOnlyList<ScheduledStep> steps,
         IReadOnlyDictionary<string, Enrollment> enrollments, IReadOnlySet<string> existingTasks, CancellationToken cancellationToken)
     {
-        var claimed = steps;
         var sequences = services.GetRequiredService<SequenceCache>();
         var policy = services.GetRequiredService<IContactPolicy>();
         var renderer = services.GetRequiredService<TemplateRenderer>();
@@ -180,9 +179,9 @@ internal sealed class StepRunner(IServiceScopeFactory scopes, SchedulerOptions o
         var toAdvance = new List<(ScheduledStep Step, string? Outcome)>();
 
         // First the steps that cannot run whatever the policy says; the others ask the policy together (its reads once per batch).
-        var asking = new List<(ScheduledStep Step, Enrollment Enrollment, string Address)>(claimed.Count);
-        var attempts = new List<(ContactAttempt, ContactCard)>(claimed.Count);
-        foreach (var step in claimed)
+        var asking = new List<(ScheduledStep Step, Enrollment Enrollment, string Address)>(steps.Count);
+        var attempts = new List<(ContactAttempt, ContactCard)>(steps.Count);
+        foreach (var step in steps)
         {
             if (!enrollments.TryGetValue(step.EnrollmentId, out var enrollment) || enrollment.Status != EnrollmentStatuses.Active)
             {

@@ -90,7 +90,7 @@ internal class ProspectsDbContext(DbContextOptions options) : ModuleDbContext(op
             b.HasKey(x => x.Id);
             // One prospect per lead: a redelivered or concurrent qualification cannot create a second one.
             b.HasIndex(x => x.LeadId).IsUnique();
-            // The lists (docs/outbound.md, "Indexes"): by stage, by owner, by both, each in the list's order (Id), and the
+            // The lists (docs/outbound.md, "Indexes of the lists"): by stage, by owner, by both, each in the list's order (Id), and the
             // pipeline's open columns newest first, so that a page reads its rows in order instead of sorting the whole stage.
             b.HasIndex(x => new { x.Stage, x.Owner, x.Id });
             b.HasIndex(x => new { x.Stage, x.Id });
